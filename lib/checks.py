@@ -1,0 +1,12 @@
+"""Every config file the app reads, for `python -m lib.cli check` and the home page.
+
+Each entry loads and validates one file and raises lib.issues.ConfigError with every
+problem it found. A new config file is added here once.
+"""
+from lib.config import load_sources
+from lib.metrics.spec import load_catalog
+
+CONFIG_LOADERS = (
+    load_sources,
+    load_catalog,
+)

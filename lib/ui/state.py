@@ -1,0 +1,88 @@
+"""Session state and the cached store.
+
+The StoreHolder lives in st.cache_resource (one per process and config); it reloads the
+data when it is older than `refresh_minutes` and keeps the last good data of a source
+that fails. Which config is used: COCKPIT_DATA (a path or URL, like the CLI's --data),
+else COCKPIT_SOURCES (a sources.yaml), else config/sources.yaml.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from lib.config import SourcesConfig, load_sources, sources_for_data
+from lib.i18n import DEFAULT_LANG, LANGS, t
+from lib.store import Store, StoreHolder
+
+LANG_KEY = "lang"
+
+
+def lang() -> str:
+    if LANG_KEY not in st.session_state:
+        wanted = st.query_params.get("lang", DEFAULT_LANG)
+        st.session_state[LANG_KEY] = wanted if wanted in LANGS else DEFAULT_LANG
+    return st.session_state[LANG_KEY]
+
+
+def language_switch() -> None:
+    """The language lives in a plain session key, not in the widget's own state, so a
+    page switch (which drops the state of widgets not drawn) never resets it."""
+    current = lang()
+
+    def _changed() -> None:
+        st.session_state[LANG_KEY] = st.session_state["_lang_widget"]
+
+    st.sidebar.radio(
+        t("app.language", current), list(LANGS), index=list(LANGS).index(current), format_func=LANGS.get,
+        key="_lang_widget", on_change=_changed, horizontal=True,
+    )
+
+
+def config_choice() -> tuple[str, str]:
+    if os.environ.get("COCKPIT_DATA"):
+        return "data", os.environ["COCKPIT_DATA"]
+    return "file", os.environ.get("COCKPIT_SOURCES", "")
+
+
+def load_config(choice: tuple[str, str]) -> SourcesConfig:
+    kind, value = choice
+    if kind == "data":
+        return sources_for_data(value)
+    return load_sources(Path(value) if value else None)
+
+
+def _secrets_credentials() -> dict | None:
+    try:
+        info = st.secrets.get("gcp_service_account")
+    except Exception:  # no secrets.toml at all: the environment may still provide them
+        return None
+    return dict(info) if info else None
+
+
+@st.cache_resource(show_spinner=False)
+def _holder(choice: tuple[str, str]) -> StoreHolder:
+    return StoreHolder(load_config(choice), _secrets_credentials())
+
+
+def holder() -> StoreHolder:
+    return _holder(config_choice())
+
+
+def get_store(force: bool = False) -> Store:
+    with st.spinner(t("app.loading", lang())):
+        return holder().get(force=force)
+
+
+def store_or_stop() -> Store:
+    """The store, or a list of config problems and a stopped page when the config is invalid."""
+    from lib.issues import ConfigError
+    from lib.ui.widgets import show_issues
+
+    try:
+        return get_store()
+    except ConfigError as exc:
+        st.error(t("app.config_invalid", lang()))
+        show_issues(exc.issues, lang())
+        st.stop()
