@@ -165,9 +165,28 @@ COMMANDS: dict[str, tuple[Callable, str, Callable | None, str]] = {
     "query": (cmd_query, "metrics by dimensions and period (csv)", _query_args, "csv"),
     "explain": (cmd_explain, "the change of a metric split over a dimension", _explain_args, "json"),
 }
+_CORE_COMMANDS = frozenset(COMMANDS)
+
+
+def _plugin_commands() -> None:
+    """Engines add their subcommands in lib/commands/<area>.py (COMMANDS = {...}, same shape
+    as above), so each area owns its command without editing this file."""
+    import importlib
+    import pkgutil
+
+    import lib.commands
+
+    for info in sorted(pkgutil.iter_modules(lib.commands.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"lib.commands.{info.name}")
+        for name, spec in getattr(module, "COMMANDS", {}).items():
+            if name in COMMANDS:
+                raise RuntimeError(f"lib/commands/{info.name}.py redefines the command {name!r}")
+            COMMANDS[name] = spec
 
 
 def build_parser() -> argparse.ArgumentParser:
+    if len(COMMANDS) == len(_CORE_COMMANDS):
+        _plugin_commands()
     parser = argparse.ArgumentParser(prog="python -m lib.cli", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     for name, (_, help_text, add_args, default_format) in COMMANDS.items():

@@ -86,3 +86,15 @@ def store_or_stop() -> Store:
         st.error(t("app.config_invalid", lang()))
         show_issues(exc.issues, lang())
         st.stop()
+
+
+def viewer():
+    """Who is looking: every page passes this to lib so rows are filtered by role there.
+
+    Until sign-in exists (issue 7) the app runs as an open demo whose viewer is the
+    admin; sign-in replaces this with the signed-in user's Viewer from session state.
+    """
+    from lib.access import Viewer
+
+    found = st.session_state.get("viewer")
+    return found if isinstance(found, Viewer) else Viewer("demo", "admin")
