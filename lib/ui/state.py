@@ -12,6 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from lib.access import NOBODY, Viewer, may_open
 from lib.config import SourcesConfig, load_sources, sources_for_data
 from lib.i18n import DEFAULT_LANG, LANGS, t
 from lib.store import Store, StoreHolder
@@ -88,13 +89,53 @@ def store_or_stop() -> Store:
         st.stop()
 
 
-def viewer():
+VIEWER_KEY = "_auth_viewer"  # set by lib.ui.auth.enter on every run of app.py
+
+
+def viewer() -> Viewer:
     """Who is looking: every page passes this to lib so rows are filtered by role there.
 
-    Until sign-in exists (issue 7) the app runs as an open demo whose viewer is the
-    admin; sign-in replaces this with the signed-in user's Viewer from session state.
+    The signed-in user's Viewer, rebuilt from config/auth.yaml on every run of app.py;
+    before sign-in (or in a page run on its own) NOBODY, whose empty role sees nothing.
+    A widget can never put a Viewer into session state, hence the isinstance check.
     """
-    from lib.access import Viewer
+    found = st.session_state.get(VIEWER_KEY)
+    return found if isinstance(found, Viewer) else NOBODY
 
-    found = st.session_state.get("viewer")
-    return found if isinstance(found, Viewer) else Viewer("demo", "admin")
+
+def guard(page: str) -> Viewer:
+    """The first line of every page: `viewer = state.guard("appraisal")`.
+
+    Stops the page unless the signed-in viewer's role may open it (lib.access.PAGES_BY_ROLE),
+    so a page reached without the navigation (its URL, a run of the file on its own)
+    draws nothing but the refusal.
+    """
+    who = viewer()
+    if not may_open(who, page):
+        st.error(t("auth.page_refused" if who.username else "auth.sign_in_first", lang()))
+        st.stop()
+    return who
+
+
+def cached_per_viewer(ttl: float = 600, max_entries: int = 256):
+    """st.cache_data for a function returning personal rows, `compute(store, viewer, *args)`.
+
+    The cache key is the store's generation, the viewer's cache_key() and the other
+    arguments, so manager X's rows are never handed to manager Y (nor to X after a role
+    change). The store and viewer objects themselves are not hashed.
+    """
+    def wrap(compute):
+        name = f"{compute.__module__}.{compute.__qualname__}"
+
+        @st.cache_data(ttl=ttl, max_entries=max_entries, show_spinner=False)
+        def cached(_store, _viewer, function: str, generation: int, viewer_key: tuple, *args):
+            return compute(_store, _viewer, *args)
+
+        def call(store: Store, who: Viewer, *args):
+            return cached(store, who, name, store.generation, who.cache_key(), *args)
+
+        call.__wrapped__ = compute
+        call.clear = cached.clear
+        return call
+
+    return wrap
