@@ -3,14 +3,15 @@ import re
 
 import pytest
 
-from tests.browser import browser_page, require_chromium, running_app, screenshot
+from tests.browser import DEMO, browser_page, require_chromium, running_app, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
 
 def test_home_page_in_chromium_english_and_chinese():
     require_chromium()
-    with running_app() as url, browser_page() as page:
+    with running_app(DEMO) as url, browser_page() as page:
+        sign_in(page, url, "e001")  # the director: every page
         shot = screenshot(page, url + "/?lang=en", "home_en.png")
         body = page.inner_text("body")
         assert "Marketing Cockpit" in body and "What is loaded" in body

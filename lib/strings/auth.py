@@ -7,6 +7,7 @@ STRINGS = {
     "auth.sign_out": {"en": "Sign out", "zh": "退出登录"},
     "auth.role": {"en": "Role", "zh": "角色"},
     "auth.name": {"en": "Name", "zh": "姓名"},
+    "auth.employee_id": {"en": "Employee ID", "zh": "员工编号"},
     # One message for a wrong password and an unknown username: no hint that a name exists.
     "auth.wrong": {"en": "Username or password is incorrect.", "zh": "用户名或密码错误。"},
     "auth.cooldown": {

@@ -272,15 +272,17 @@ def _sign_in_page(authenticator: stauth.Authenticate, login: _CheckedLogin, setu
         st.info(t(notice, lang))
     fields = {"Form name": t("auth.form_title", lang), "Username": t("auth.username", lang),
               "Password": t("auth.password", lang), "Login": t("auth.sign_in", lang)}
-    try:
-        authenticator.login(location="main", fields=fields, key="sign_in")
-    except LoginError as exc:  # the cool-down
-        st.error(str(exc))
-    else:
-        if st.session_state.get("authentication_status"):
-            st.rerun()  # the app with the pages of this role; the cookie is set on that run
-        if login.attempt is not None:
-            st.error(t("auth.wrong", lang))
+    form, _ = st.columns([3, 2])
+    with form:
+        try:
+            authenticator.login(location="main", fields=fields, key="sign_in")
+        except LoginError as exc:  # the cool-down
+            st.error(str(exc))
+        else:
+            if st.session_state.get("authentication_status"):
+                st.rerun()  # the app with the pages of this role; the cookie is set on that run
+            if login.attempt is not None:
+                st.error(t("auth.wrong", lang))
     _demo_users(setup, lang)
 
 
@@ -291,7 +293,8 @@ def _demo_users(setup: Setup, lang: str) -> None:
     st.info(t("auth.demo_hint", lang))
     st.dataframe(pd.DataFrame([
         {t("auth.username", lang): name, t("auth.password", lang): f"demo-{name}",
-         t("auth.role", lang): role_label(user.role, lang), t("auth.name", lang): user.name or ""}
+         t("auth.role", lang): role_label(user.role, lang), t("auth.employee_id", lang): user.employee_id or "",
+         t("auth.name", lang): user.name or ""}
         for name, user in demo.items()
     ]), hide_index=True)
 

@@ -107,10 +107,19 @@ def guard(page: str) -> Viewer:
     """The first line of every page: `viewer = state.guard("appraisal")`.
 
     Stops the page unless the signed-in viewer's role may open it (lib.access.PAGES_BY_ROLE),
-    so a page reached without the navigation (its URL, a run of the file on its own)
-    draws nothing but the refusal.
+    so a page reached without the navigation draws nothing but the refusal.
     """
+    from streamlit.errors import StreamlitAPIException
+
     who = viewer()
+    if not who.username:
+        # The first run of a fresh server process for a page's URL (/data_quality) runs
+        # that file alone, without app.py (Streamlit's old pages/ mode, left once app.py
+        # calls st.navigation): send it to app.py and its login form.
+        try:
+            st.switch_page("app.py")
+        except StreamlitAPIException:  # app.py is not a page (normal runs, a page run on its own)
+            pass
     if not may_open(who, page):
         st.error(t("auth.page_refused" if who.username else "auth.sign_in_first", lang()))
         st.stop()
