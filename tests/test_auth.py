@@ -320,3 +320,14 @@ def test_hash_password_command_reads_stdin_and_refuses_unstorable_passwords(monk
     monkeypatch.setattr("sys.stdin", io.StringIO("x" * 73))
     assert main(["hash-password"]) == 2
     assert capsys.readouterr().err == "error: the password is over 72 bytes (bcrypt reads no further); choose another\n"
+
+
+def test_the_demo_users_in_docs_match_the_config():
+    """docs/security.md lists each demo user with its password, role and employee."""
+    import re
+
+    doc = (ROOT / "docs" / "security.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `([a-z0-9]+)` \| `([^`]+)` \| (\w+) \| [^|(]*(?:\((E\d+)\))?", doc, flags=re.M)
+    committed = load_auth(ROOT / "config" / "auth.yaml")
+    assert [(name, pw, role, emp or None) for name, pw, role, emp in rows] == [
+        (name, f"demo-{name}", user.role, user.employee_id) for name, user in committed.users.items()]
