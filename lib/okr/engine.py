@@ -382,8 +382,8 @@ def usable_metrics(store: Store, catalog: Catalog, krs: pd.DataFrame, issues: li
             continue
         if metric not in catalog:
             close = difflib.get_close_matches(metric, list(catalog.metrics), n=1)
-            issues.append(Issue("error", f"key result {kr['kr_id']} names metric {metric!r}, which "
-                                         "config/metrics.yaml does not define", tab="key_results",
+            issues.append(Issue("error", f"key result {kr['kr_id']} follows metric {metric!r}, which is "
+                                         "not in config/metrics.yaml; the KR has no value until it is", tab="key_results",
                                 row=_row(kr), column="metric", value=metric,
                                 hint=f"did you mean {close[0]!r}?" if close else None))
             continue
