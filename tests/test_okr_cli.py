@@ -57,3 +57,18 @@ def test_missing_tab_exits_1_and_names_it(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "error: tab(s) key_results needed by okr are not loaded; expected key_results (kr_id*, objective_id*, " \
            "title*, metric, start_value*, target_value*, unit, weight; * = required)" in err
+
+
+def test_docs_worked_example_is_what_the_command_prints(capsys):
+    import re
+
+    doc = (ROOT / "docs" / "okr.md").read_text(encoding="utf-8")
+    example = json.loads(re.search(r"```json\n(.*?)```", doc, re.S).group(1))
+    assert main(["okr", "--data", str(FIXTURE), "--quarter", "2026-Q3", "--as-of", "2026-08-15"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    o2 = next(o for o in printed["objectives"] if o["objective_id"] == "O2")
+    assert example == {"quarter": printed["quarter"], "as_of": printed["as_of"], "expected": printed["expected"],
+                       "objectives": [o2]}
+    assert "python -m lib.cli okr --data tests/fixtures/okr --quarter 2026-Q3 --as-of 2026-08-15" in doc
+    for key in ("thresholds.on_track", "thresholds.at_risk", "low_confidence"):  # every config key documented
+        assert f"| `{key}` |" in doc

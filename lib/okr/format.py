@@ -1,6 +1,6 @@
 """Key-result values as people read them: in the metric's format when the KR follows a
-metric, else by the KR's unit (¥ as money, % as a percentage, anything else after the
-number). Missing values are an em dash, never 0."""
+metric, else by the KR's unit (¥ as money; % after the number, so a KR from 8 to 14 with
+unit % reads 8% -> 14%; any other unit after the number with a space). Missing values are an em dash, never 0."""
 from __future__ import annotations
 
 from lib import fmt
@@ -21,8 +21,8 @@ def kr_value(value, unit: str | None, metric: str | None, catalog: Catalog | Non
     unit = (unit or "").strip()
     if unit.lower() in MONEY_UNITS:
         return fmt.money(value, 0 if float(value).is_integer() else 2)
-    if unit in PERCENT_UNITS:  # the sheet reads 12% as 0.12
-        return fmt.pct(value, 1)
+    if unit in PERCENT_UNITS:  # the KR's numbers are in percent: 8 with unit % is 8%
+        return f"{plain_number(value)}%"
     text = plain_number(value)
     return f"{text} {unit}" if unit else text
 
