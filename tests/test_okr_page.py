@@ -8,7 +8,8 @@ import pytest
 
 from lib import ROOT
 from lib.access import Viewer
-from tests.apptest import run_page, texts
+from tests.apptest import run_page
+from tests.apptest import texts as raw_texts
 
 FIXTURE = ROOT / "tests" / "fixtures" / "okr"
 PAGE = "pages/okr.py"
@@ -19,6 +20,15 @@ FORM = "okr.form.2026-Q3."
 def data(tmp_path):
     shutil.copytree(FIXTURE, tmp_path / "data")
     return tmp_path / "data"
+
+
+def texts(at) -> str:
+    """What the page says, as read on screen: sheet text is escaped for Markdown (\\* for *)."""
+    return plain(raw_texts(at))
+
+
+def plain(markdown: str) -> str:
+    return markdown.replace("\\", "")
 
 
 def charts(at) -> list[list[dict]]:
@@ -103,9 +113,15 @@ def test_sheet_text_is_shown_as_plain_text(monkeypatch, data):
     path.write_text(path.read_text(encoding="utf-8").replace("Grow the customer base",
                                                              "**Grow** <script>alert(1)</script> [x](javascript:y)"),
                     encoding="utf-8")
+    path = data / "key_results.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",points,", ",**pts**,"), encoding="utf-8")
     at = run_page(monkeypatch, PAGE, data)
     [title] = [m.value for m in at.markdown if "O1" in m.value]
     assert title == "**O1 · \\*\\*Grow\\*\\* \\<script\\>alert\\(1\\)\\</script\\> \\[x\\]\\(javascript\\:y\\)**"
+    assert "Now 19 \\*\\*pts\\*\\* · start 10 \\*\\*pts\\*\\* → target 20 \\*\\*pts\\*\\*" in raw_texts(at)
+    at = fill(at, value="16")
+    [saved] = [s.value for s in at.success]
+    assert "16 \\*\\*pts\\*\\*" in saved
 
 
 def test_a_past_quarter_opens_at_its_last_day(monkeypatch, data):
@@ -135,7 +151,7 @@ def test_checkin_from_the_form_is_written_and_shown(monkeypatch, data):
     assert not at.exception
     assert (data / "checkins.csv").read_text(encoding="utf-8") == \
         before + "KR2,2026-08-20,14.5,6.0,survey wave 3,E002\n"  # author: the signed-in person
-    assert [s.value for s in at.success] == ["Saved: KR2 = 14.5 points on 2026-08-20 in data."]
+    assert [plain(s.value) for s in at.success] == ["Saved: KR2 = 14.5 points on 2026-08-20 in data."]
     recent = at.dataframe[0].value
     assert recent.iloc[0].tolist() == ["2026-08-20", "KR2 · Net promoter score", "14.5 points", "6", "survey wave 3",
                                        "E002"]
@@ -147,7 +163,7 @@ def test_the_same_checkin_sent_twice_is_written_once(monkeypatch, data):
     at = run_page(monkeypatch, PAGE, data)
     at = fill(at, value="15", note="")
     at = fill(at, value="15", note="")  # the same submission again (a double click, a resubmit)
-    assert [s.value for s in at.info] == [
+    assert [plain(s.value) for s in at.info] == [
         "This check-in was already saved (KR2 = 15 points on 2026-08-20); it was not written again."]
     lines = (data / "checkins.csv").read_text(encoding="utf-8").splitlines()
     assert lines.count("KR2,2026-08-20,15.0,6.0,,") == 1
@@ -157,7 +173,7 @@ def test_a_failed_write_says_why_and_keeps_what_was_typed(monkeypatch, data):
     before = (data / "checkins.csv").read_text(encoding="utf-8")
     at = run_page(monkeypatch, PAGE, data)
     at = fill(at, value="about 15", note="a long note I do not want to type again")
-    assert [e.value for e in at.error] == [
+    assert [plain(e.value) for e in at.error] == [
         "The check-in was not saved: value: not a number. What you typed is kept; fix it and save again."]
     assert at.text_input(key=FORM + "value").value == "about 15"
     assert at.text_area(key=FORM + "note").value == "a long note I do not want to type again"
@@ -165,7 +181,7 @@ def test_a_failed_write_says_why_and_keeps_what_was_typed(monkeypatch, data):
     assert (data / "checkins.csv").read_text(encoding="utf-8") == before
     at.text_input(key=FORM + "value").input("15")
     at = at.button[0].click().run()
-    assert [s.value for s in at.success] == ["Saved: KR2 = 15 points on 2026-08-20 in data."]
+    assert [plain(s.value) for s in at.success] == ["Saved: KR2 = 15 points on 2026-08-20 in data."]
 
 
 def test_a_checkin_after_the_as_of_date_moves_the_date_so_it_shows(monkeypatch, data):
@@ -178,7 +194,7 @@ def test_a_checkin_after_the_as_of_date_moves_the_date_so_it_shows(monkeypatch, 
 def test_the_meeting_room_viewer_cannot_write(monkeypatch, data):
     at = run_page(monkeypatch, PAGE, data, session={"viewer": Viewer("screen", "viewer")})
     assert "Your role can look at OKRs but not add check-ins." in texts(at)
-    assert not at.get("form")
+    assert not at.get("form") and not at.text_input and not at.button
 
 
 def test_page_in_chinese(monkeypatch, data):
@@ -193,3 +209,17 @@ def test_missing_okr_tabs_say_which(monkeypatch, tmp_path):
     (tmp_path / "staff.csv").write_text("employee_id,name,department\nE1,a,b\n", encoding="utf-8")
     at = run_page(monkeypatch, PAGE, tmp_path)
     assert "This page needs the tab(s) objectives, key_results, which no source provides." in texts(at)
+
+
+def test_every_okr_string_has_both_languages_and_every_used_key_exists():
+    import re
+
+    from lib.i18n import STRINGS
+    from lib.strings.okr import STRINGS as OKR
+
+    assert all(k.startswith("okr.") and set(v) == {"en", "zh"} and all(v.values()) for k, v in OKR.items())
+    used = set()
+    for path in (ROOT / "lib" / "ui" / "okr.py", ROOT / "pages" / "okr.py"):
+        used |= set(re.findall(r'\bt\(\s*f?"([a-z_.]+)"', path.read_text(encoding="utf-8")))
+    used |= {f"okr.status.{s}" for s in ("done", "on_track", "at_risk", "off_track", "not_started")}
+    assert sorted(k for k in used if k not in STRINGS) == []

@@ -143,3 +143,18 @@ def test_config_is_checked_by_the_check_command(tmp_path, monkeypatch):
     monkeypatch.setattr(checks, "CONFIG_LOADERS", tuple(
         (lambda: load_okr_config(bad)) if loader is load_okr_config else loader for loader in checks.CONFIG_LOADERS))
     assert [i.key for i in config_issues()] == ["thresholds.on_track"]
+
+
+def test_kr_values_are_shown_in_their_unit():
+    from lib.metrics import load_catalog
+    from lib.okr.format import kr_value, progress
+
+    catalog = load_catalog()
+    assert kr_value(2790.34, "¥", "cac", catalog) == "¥2,790"  # a metric KR: the metric's format
+    assert kr_value(12461490.0, "¥", None, None) == "¥12,461,490"
+    assert kr_value(360.7, "¥", None, None) == "¥360.70"
+    assert kr_value(9.9, "%", None, None) == "9.9%"  # 8 -> 14 with unit %: the numbers are percent
+    assert kr_value(1341.9, "人", None, None) == "1,341.9 人"
+    assert kr_value(12, None, None, None) == "12"
+    assert kr_value(None, "人", None, None) == "—"  # no value: a dash, never 0
+    assert (progress(1.333), progress(None)) == ("133%", "—")

@@ -289,8 +289,8 @@ def _key_result(rep: OkrReport, kr: KeyResultProgress, d: _Drawing) -> None:
     with text:
         st.markdown(f"**{md_escape(kr.kr_id)} · {md_escape(kr.title)}**")
         st.badge(status_label(kr.status, lang), color=BADGE_COLOURS[kr.status])
-        st.caption(t("okr.kr_line", lang, current=value(kr.current), start=value(kr.start_value),
-                     target=value(kr.target_value)))
+        st.caption(md_escape(t("okr.kr_line", lang, current=value(kr.current), start=value(kr.start_value),
+                               target=value(kr.target_value))))  # the unit is sheet text
         st.caption(t("okr.kr_progress", lang, progress=okr_fmt.progress(kr.progress),
                      expected=fmt.pct(rep.expected, 0)) if kr.current is not None else t("okr.kr_no_value", lang))
         details = []
@@ -485,7 +485,8 @@ def _save(store: Store, rep: OkrReport, row: dict, kr: KeyResultProgress, lang: 
             result = append_row(holder.config, "checkins", row, submission_token(row), store=store,
                                 gsheet_credentials=holder.gsheet_credentials)
     except WriteError as exc:
-        st.error(t("okr.form.failed", lang, reason=str(exc)), icon="⛔")  # the fields keep their text
+        # the fields keep their text; the reason may quote the sheet, so it is escaped
+        st.error(md_escape(t("okr.form.failed", lang, reason=str(exc))), icon="⛔")
         return
     shown = okr_fmt.kr_value(result.row["value"], kr.unit, kr.metric, _catalog(), lang)
     message = "okr.form.duplicate" if result.duplicate else "okr.form.saved"
@@ -503,4 +504,4 @@ def _save(store: Store, rep: OkrReport, row: dict, kr: KeyResultProgress, lang: 
 
 def _show_flash(lang: str) -> None:
     for kind, text in st.session_state.pop(FLASH, []):
-        getattr(st, kind)(text)
+        getattr(st, kind)(md_escape(text))  # KR ids and units are sheet text
