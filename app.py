@@ -18,6 +18,7 @@ viewer = auth.enter(account, store, lang)  # the role as config/auth.yaml says n
 # A page's id (lib.access.PAGES_BY_ROLE) is its file name: pages/<id>.py.
 PAGES = {
     "nav.overview": [("pages/home.py", "page.home", ":material/home:")],
+    "nav.goals": [("pages/okr.py", "okr.page", ":material/flag:")],
     "nav.data": [("pages/data_quality.py", "page.data_quality", ":material/fact_check:")],
 }
 allowed = {group: [p for p in pages if may_open(viewer, Path(p[0]).stem)] for group, pages in PAGES.items()}
