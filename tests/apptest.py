@@ -13,7 +13,7 @@ from lib.access import Viewer
 
 # A page run on its own (no app.py, so no sign-in) sees what this viewer may see.
 ADMIN = Viewer("test-admin", "admin")
-VIEWER_KEY = "_auth_viewer"  # lib.ui.state.VIEWER_KEY
+VIEWER_KEY = "viewer"  # lib.ui.state.VIEWER_KEY
 TEST_COOKIE_KEY = "test-cookie-key-" + "x" * 32  # 48 bytes: long enough, not an example
 
 # username -> (role, employee_id); each password is "pw-" + username. Employee ids are

@@ -41,7 +41,7 @@ from lib.access import Viewer
 from lib.i18n import t
 from lib.issues import ConfigError
 from lib.ui.state import VIEWER_KEY
-from lib.ui.widgets import plain
+from lib.ui.widgets import plain, show_issues
 
 SESSION_KEY = "_auth_session"  # the server-side session id (the cookie's jti)
 COOKIE_OP_KEY = "_auth_cookie_op"  # a cookie to set or delete in the browser
@@ -85,8 +85,6 @@ def _configured_key() -> str | None:
 
 def setup_or_stop(lang: str) -> Setup:
     """The users and the cookie key, or the reason the app refuses to start (and a stop)."""
-    from lib.ui.widgets import show_issues
-
     demo = auth.demo_mode()
     try:
         config = auth.load_auth()

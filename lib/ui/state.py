@@ -89,7 +89,7 @@ def store_or_stop() -> Store:
         st.stop()
 
 
-VIEWER_KEY = "_auth_viewer"  # set by lib.ui.auth.enter on every run of app.py
+VIEWER_KEY = "viewer"  # set by lib.ui.auth.enter on every run of app.py
 
 
 def viewer() -> Viewer:
