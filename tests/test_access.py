@@ -138,6 +138,10 @@ def test_a_cookie_copied_before_sign_out_is_rejected_after_it(monkeypatch, users
     assert is_signed_in(open_app(monkeypatch, DATA, cookies={"cockpit_auth": copied}))  # works before
     first.button(key="sign_out").click().run()
     assert on_login_page(first) and [i.value for i in first.info] == ["You have signed out."]
+    first.run()  # the notice stays until the next try to sign in
+    assert [i.value for i in first.info] == ["You have signed out."]
+    sign_in(first, "boss", "wrong")
+    assert not first.info
     again = open_app(monkeypatch, DATA, cookies={"cockpit_auth": copied})
     assert on_login_page(again) and not again.error
 

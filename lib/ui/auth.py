@@ -265,9 +265,7 @@ def _forget_session() -> None:
 
 def _sign_in_page(authenticator: stauth.Authenticate, login: _CheckedLogin, setup: Setup, lang: str) -> None:
     st.title(t("app.title", lang))
-    notice = st.session_state.pop(NOTICE_KEY, None)
-    if notice:
-        st.info(t(notice, lang))
+    notice = st.empty()
     fields = {"Form name": t("auth.form_title", lang), "Username": t("auth.username", lang),
               "Password": t("auth.password", lang), "Login": t("auth.sign_in", lang)}
     form, _ = st.columns([3, 2])
@@ -281,6 +279,12 @@ def _sign_in_page(authenticator: stauth.Authenticate, login: _CheckedLogin, setu
                 st.rerun()  # the app with the pages of this role; the cookie is set on that run
             if login.attempt is not None:
                 st.error(t("auth.wrong", lang))
+    # Why the last session ended stays on the login page (reruns come from the cookie
+    # component too) until the next try to sign in.
+    if login.attempt is not None:
+        st.session_state.pop(NOTICE_KEY, None)
+    elif st.session_state.get(NOTICE_KEY):
+        notice.info(t(st.session_state[NOTICE_KEY], lang))
     _demo_users(setup, lang)
 
 
