@@ -154,12 +154,17 @@ def test_a_veto_overrides_an_s_in_the_quarter(tmp_path):
     # (30 + 20 + 10) x 90 + (15 + 10 + 15) x 95 = 9200 over 100 = 92: an S without the violation
     assert e02.score == 92
     assert (e02.grade, e02.bonus_multiplier, e02.flags, e02.promotion_eligible) == ("D", 0.0, ("veto",), False)
-    # E01: July's quantitative scores, innovation 100, teamwork 90, no quarter execution rating:
-    # (30 x 95 + 20 x 100 + 10 x 96.67 + 15 x 100 + 10 x 90) / 85 = 96.67 -> S, flagged s_grade and incomplete
+    # E01: July's quantitative scores, innovation 100, teamwork 90; nobody rated execution for the quarter,
+    # so it is the mean of its monthly execution scores (July's 83):
+    # (30 x 95 + 20 x 100 + 10 x 96.67 + 15 x 83 + 15 x 100 + 10 x 90) / 100 = 94.62 -> S, flagged s_grade
     e01 = q3.result("E01")
-    assert e01.score == pytest.approx(290 / 3)
-    assert (e01.grade, e01.flags) == ("S", ("s_grade", "incomplete"))
-    assert [(m.indicator, m.reason) for m in e01.missing] == [("execution", "no_ratings")]
+    assert e01.score == pytest.approx((30 * 95 + 20 * 100 + 10 * 290 / 3 + 15 * 83 + 15 * 100 + 10 * 90) / 100)
+    assert (e01.grade, e01.flags) == ("S", ("s_grade",))
+    assert (e01.indicators["execution"].score, e01.indicators["execution"].from_periods) == (83, ("2026-07",))
+    assert e02.indicators["execution"].from_periods == ()  # rated for the quarter itself: 95, not July's 90
+    e03 = q3.result("E03")
+    assert [(m.indicator, m.reason) for m in e03.missing] == [("innovation", "no_ratings"), ("teamwork", "no_ratings")]
+    assert e03.flags == ("incomplete",) and e03.score == 60
     assert [(a.period, [w.employee_id for w in a.winners]) for a in q3.innovation_awards] == [("2026-Q3", ["E01"])]
     assert [a.period for a in q3.stars] == ["2026-07", "2026-08", "2026-09"]
     assert [w.employee_id for w in q3.stars[1].winners] == ["E02"]  # the only score of August
@@ -287,3 +292,17 @@ def test_staff_and_kpi_actuals_are_needed(tmp_path):
     store = load_store(sources_for_data(str(folder)))
     with pytest.raises(MissingTabError, match="kpi_actuals"):
         appraise(store, CFG, "2026-07", SYSTEM)
+
+
+def test_a_year_without_a_year_rating_uses_the_mean_of_its_quarters(tmp_path):
+    folder = team_sheet(tmp_path / "team")
+    with open(folder / "ratings.csv", "a", encoding="utf-8") as f:
+        f.write("\n".join([*rated("E02", "2026-Q1", "innovation", supervisor=80),
+                           *rated("E02", "2026-Q2", "innovation", supervisor=90),
+                           *rated("E03", "2026-Q1", "innovation", supervisor=70),
+                           *rated("E03", "2026", "innovation", supervisor=40, self=95)]) + "\n")
+    year = appraise(load_store(sources_for_data(str(folder))), CFG, "2026", SYSTEM)
+    e02, e03 = year.result("E02").indicators["innovation"], year.result("E03").indicators["innovation"]
+    assert (e02.score, e02.from_periods) == (85, ("2026-Q1", "2026-Q2"))
+    assert (e03.score, e03.from_periods) == (40, ())  # rated for the year itself: that counts, Q1 does not
+    assert year.result("E03").indicators["innovation"].rater_means == {"self": 95, "supervisor": 40}

@@ -61,7 +61,9 @@ def compute(store: Store, cfg: AppraisalConfig, period: AppraisalPeriod) -> Ever
     lookback = months_before(period.months[0], cfg.coaching.months_in_a_row - 1)
     months = lookback + period.months
     year = AppraisalPeriod.of(period.year)
-    inputs = load_inputs(store, months, [period.label, *months, *period.quarters], compliance_months=year.months)
+    quarter_months = [m for q in period.quarters for m in AppraisalPeriod.of(q).months]
+    inputs = load_inputs(store, months, [period.label, *months, *period.quarters, *quarter_months],
+                         compliance_months=year.months)
     staff = inputs.staff.drop_duplicates("employee_id").set_index("employee_id")
     people = appraised_people(inputs, staff, period)
 

@@ -84,6 +84,8 @@ class IndicatorResult:
     rater_counts: dict[str, int] = field(default_factory=dict)
     spread: float | None = None  # max - min of the non-self ratings
     calibration: Calibrated | None = None
+    # The shorter periods whose scores were averaged, when nobody rated the period itself.
+    from_periods: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,9 @@
 2. a quarter's or year's sub-indicator score = mean of its monthly scores;
 3. a quantitative indicator = mean of its scored sub-indicators;
 4. a qualitative dimension = rater-type means combined by rater weight (self never counts),
-   replaced by a calibrated score when the committee recorded one;
+   replaced by a calibrated score when the committee recorded one; without ratings for
+   the period itself, the mean of its scores in the shorter periods inside it (execution
+   is rated monthly: its quarter score is the mean of its monthly scores);
 5. the period score = weighted mean over the applicable indicators that have a score.
 """
 from __future__ import annotations
@@ -169,6 +171,44 @@ def latest_calibration(rows: pd.DataFrame, computed: float | None) -> Calibrated
 
 def qualitative_results(inputs: Inputs, cfg: AppraisalConfig, period: AppraisalPeriod, indicator: str,
                         employee_ids: list[str]) -> dict[str, tuple[IndicatorResult, Missing | None]]:
+    """Ratings whose period is exactly P. A person without any for P, in a dimension that is
+    also rated in shorter periods (execution is rated monthly), gets the mean of those
+    periods' scores instead: the quarters of a year first, else the months."""
+    out = rated_in(inputs, cfg, period, indicator, employee_ids)
+    unrated = [eid for eid, (r, _) in out.items() if not r.rater_counts and r.calibration is None]
+    for level in shorter_periods(period, cfg.indicators[indicator].cycles):
+        if not unrated:
+            break
+        parts = [rated_in(inputs, cfg, AppraisalPeriod.of(p), indicator, unrated) for p in level]
+        for eid in list(unrated):
+            scored = [(p, part[eid][0].score) for p, part in zip(level, parts) if part[eid][0].score is not None]
+            if scored:
+                out[eid] = (mean_of_periods(inputs, cfg, indicator, eid, scored), None)
+                unrated.remove(eid)
+    return out
+
+
+def shorter_periods(period: AppraisalPeriod, cycles: list[str]) -> list[list[str]]:
+    levels = {"year": [("quarter", period.quarters), ("month", period.months)],
+              "quarter": [("month", period.months)]}.get(period.grain, [])
+    return [labels for grain, labels in levels if grain in cycles]
+
+
+def mean_of_periods(inputs: Inputs, cfg: AppraisalConfig, indicator: str, eid: str,
+                    scored: list[tuple[str, float]]) -> IndicatorResult:
+    ind = cfg.indicators[indicator]
+    labels = [p for p, _ in scored]
+    rows = inputs.ratings[(inputs.ratings["employee_id"] == eid) & (inputs.ratings["dimension"] == indicator)
+                          & inputs.ratings["period"].isin(labels)]
+    means, counts = rater_type_means(rows)
+    score = sum(s for _, s in scored) / len(scored)
+    return IndicatorResult(indicator, ind.kind, ind.weight, score, score, rater_means=means, rater_counts=counts,
+                           from_periods=tuple(labels))
+
+
+def rated_in(inputs: Inputs, cfg: AppraisalConfig, period: AppraisalPeriod, indicator: str,
+             employee_ids: list[str]) -> dict[str, tuple[IndicatorResult, Missing | None]]:
+    """Step 4 on the ratings whose period is exactly P, with the committee's calibration."""
     ind = cfg.indicators[indicator]
     ratings = inputs.ratings[(inputs.ratings["period"] == period.label) & (inputs.ratings["dimension"] == indicator)]
     calibrations = inputs.calibrations[(inputs.calibrations["period"] == period.label)
