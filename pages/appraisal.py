@@ -91,8 +91,12 @@ with team_tab:
         st.subheader(t("appraisal.departments", lang))
         if app.period.grain == "year":
             st.caption(t("appraisal.departments_year", lang, n=cfg.ranking.top_teams))
-        st.dataframe(views.department_table(app), hide_index=True, width="stretch", placeholder=DASH, column_config={
-            **ui.labels(lang, "rank", "department", "people", "top_team", "hidden"),
+        departments = views.department_table(app)
+        if departments["hidden"].any():
+            st.caption(t("appraisal.average_hidden", lang))
+        departments = departments.drop(columns=["hidden"] if app.period.grain == "year" else ["hidden", "top_team"])
+        st.dataframe(departments, hide_index=True, width="stretch", placeholder=DASH, column_config={
+            **ui.labels(lang, "rank", "department", "people", "top_team"),
             "mean": st.column_config.NumberColumn(t("appraisal.col.mean", lang), format="%.1f"),
         })
     st.subheader(t("appraisal.awards", lang))
@@ -107,12 +111,12 @@ with team_tab:
                     st.metric(t("appraisal.col.score", lang), number(w.score, 1))
                 if award.hidden or not award.winners:
                     st.caption(t("appraisal.hidden_winner" if award.hidden else "appraisal.no_winner", lang))
-    else:  # a year: twelve stars and four innovation awards read better as a table
+    else:  # a year: up to twelve stars and four innovation awards read better as a table
         st.dataframe(pd.DataFrame([
-            {"award": title, "name": ", ".join(w.name for w in a.winners) or
-             t("appraisal.hidden_winner" if a.hidden else "appraisal.no_winner", lang),
+            {"award": title, "name": ", ".join(w.name for w in a.winners) or t("appraisal.hidden_winner", lang),
              "department": ", ".join(w.department for w in a.winners),
-             "score": a.winners[0].score if a.winners else None} for title, a in awards]),
+             "score": a.winners[0].score if a.winners else None}
+            for title, a in awards if a.winners or a.hidden]),  # months before the data began are left out
             hide_index=True, width="stretch", placeholder=DASH, column_config={
                 **ui.labels(lang, "award", "name", "department"),
                 "score": st.column_config.NumberColumn(t("appraisal.col.score", lang), format="%.1f")})
@@ -186,7 +190,7 @@ with queue_tab:
                          format_func=lambda i: f"{open_items[i].name} · {cfg.label(open_items[i].dimension, lang)}"
                                                f" · {t('appraisal.queue.pending' if open_items[i].pending else 'appraisal.queue.settled', lang)}")
             st.number_input(t("appraisal.record_score", lang), min_value=0.0, max_value=100.0, step=0.5,
-                            value=70.0, key="ap_cal_score")
+                            value=None, key="ap_cal_score")
             st.text_area(t("appraisal.record_reason", lang), key="ap_cal_reason", max_chars=500)
             st.form_submit_button(t("appraisal.record_submit", lang), type="primary", on_click=ui.record_from_form,
                                   args=(cfg, viewer, open_items, lang))

@@ -79,6 +79,7 @@ def test_the_newest_calibration_wins(tmp_path):
     (DIRECTOR, {"dimension": "sales_achievement"}, "sales_achievement is not a qualitative indicator of a month"),
     (DIRECTOR, {"dimension": "innovation"}, "innovation is not a qualitative indicator of a month"),
     (DIRECTOR, {"reason": "  "}, "a calibration needs a reason"),
+    (DIRECTOR, {"score": None}, "a calibration needs a calibrated score"),
 ])
 def test_who_and_what_may_be_calibrated(folder, viewer, kw, message):
     with pytest.raises(CalibrationRefused) as refused:

@@ -28,7 +28,7 @@ def may_record(viewer: Viewer, cfg: AppraisalConfig) -> bool:
 
 
 def record_calibration(sources: SourcesConfig, store: Store, cfg: AppraisalConfig, viewer: Viewer,
-                       employee_id: str, period: str, dimension: str, calibrated_score: float, reason: str,
+                       employee_id: str, period: str, dimension: str, calibrated_score: float | None, reason: str,
                        token: str, now: dt.datetime | None = None) -> WriteResult:
     if not may_record(viewer, cfg):
         raise CalibrationRefused("only the calibration committee ("
@@ -38,6 +38,8 @@ def record_calibration(sources: SourcesConfig, store: Store, cfg: AppraisalConfi
     ap = AppraisalPeriod.of(period)
     if dimension not in cfg.applicable(ap.grain) or cfg.indicators[dimension].quantitative:
         raise CalibrationRefused(f"{dimension} is not a qualitative indicator of a {ap.grain}")
+    if calibrated_score is None:
+        raise CalibrationRefused("a calibration needs a calibrated score")
     if not str(reason or "").strip():
         raise CalibrationRefused("a calibration needs a reason")
     result = appraise(store, cfg, ap, viewer).result(employee_id)

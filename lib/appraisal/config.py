@@ -15,7 +15,7 @@ from typing import Literal
 from pydantic import Field
 
 from lib.access import ROLES
-from lib.config import CONFIG_DIR, Strict, _rel, load_yaml_model
+from lib.config import CONFIG_DIR, Strict, display_path, load_yaml_model
 from lib.issues import ConfigError, Issue
 
 APPRAISAL_FILE = CONFIG_DIR / "appraisal.yaml"
@@ -257,7 +257,7 @@ def validate_config(cfg: AppraisalConfig, file: str) -> list[Issue]:
 def load_appraisal_config(path: Path | None = None) -> AppraisalConfig:
     path = path or APPRAISAL_FILE
     cfg = load_yaml_model(path, AppraisalConfig)
-    issues = validate_config(cfg, _rel(path))
+    issues = validate_config(cfg, display_path(path))
     if issues:
         raise ConfigError(issues)
     return cfg

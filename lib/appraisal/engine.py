@@ -18,7 +18,7 @@ from lib.appraisal.data import Inputs, load_inputs, read_staff, require
 from lib.appraisal.flags import FlagContext, coaching_streak, flags_of
 from lib.appraisal.model import (Appraisal, AppraisalPeriod, Award, CalibrationItem, DataIssue,
                                  DepartmentScore, PersonScore, Result, Winner, months_before)
-from lib.appraisal.ranking import YearRanking, bottom_cut, competition_ranks, rank_year, _key
+from lib.appraisal.ranking import YearRanking, bottom_cut, competition_ranks, rank_year, score_key
 from lib.appraisal.scoring import qualitative_results, rating_issues, score_kpi_rows, score_period
 from lib.issues import Issue
 from lib.store import Store
@@ -239,8 +239,8 @@ def award(kind: str, period: str, scores: dict[str, float | None], every: Everyo
     scored = {eid: s for eid, s in scores.items() if s is not None}
     if not scored:
         return Award(kind, period, ())
-    best = max(_key(s) for s in scored.values())
-    winners = sorted(eid for eid, s in scored.items() if _key(s) == best)
+    best = max(score_key(s) for s in scored.values())
+    winners = sorted(eid for eid, s in scored.items() if score_key(s) == best)
     shown = tuple(Winner(eid, every.results[eid].name, every.results[eid].department, scored[eid])
                   for eid in winners if eid in mine)
     return Award(kind, period, shown, hidden=len(winners) - len(shown))

@@ -1,6 +1,6 @@
 """The annual ranking: who is ranked, the bottom-20% cut, ranks, and the top teams.
 
-Scores are compared unrounded; `_key` only absorbs floating-point noise (two routes to
+Scores are compared unrounded; `score_key` only absorbs floating-point noise (two routes to
 the same 85.0 must tie), far below the one decimal that is shown.
 """
 from __future__ import annotations
@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass, field
 
 
-def _key(score: float) -> float:
+def score_key(score: float) -> float:
     return round(score, 9)
 
 
@@ -21,16 +21,16 @@ def bottom_count(n: int, share: float) -> int:
 def bottom_cut(scores: list[float], share: float) -> float | None:
     """The k-th lowest score; everyone at or below it is in the bottom group (ties included)."""
     k = bottom_count(len(scores), share)
-    return sorted(scores, key=_key)[k - 1] if k else None
+    return sorted(scores, key=score_key)[k - 1] if k else None
 
 
 def in_bottom(score: float, cut: float | None) -> bool:
-    return cut is not None and _key(score) <= _key(cut)
+    return cut is not None and score_key(score) <= score_key(cut)
 
 
 def competition_ranks(scores: dict[str, float]) -> dict[str, int]:
     """1 = best; equal scores share the best rank (1, 2, 2, 4)."""
-    keys = {eid: _key(s) for eid, s in scores.items()}
+    keys = {eid: score_key(s) for eid, s in scores.items()}
     return {eid: 1 + sum(other > mine for other in keys.values()) for eid, mine in keys.items()}
 
 
@@ -38,9 +38,9 @@ def top_groups(means: dict[str, float], top: int) -> set[str]:
     """The `top` best groups by mean, and any group tied with the last of them."""
     if not means or top <= 0:
         return set()
-    ordered = sorted((_key(m) for m in means.values()), reverse=True)
+    ordered = sorted((score_key(m) for m in means.values()), reverse=True)
     line = ordered[min(top, len(ordered)) - 1]
-    return {g for g, m in means.items() if _key(m) >= line}
+    return {g for g, m in means.items() if score_key(m) >= line}
 
 
 @dataclass

@@ -98,7 +98,7 @@ def breakdown(r: Result, cfg: AppraisalConfig, lang: str) -> pd.DataFrame:
         rows.append({
             "indicator": cfg.label(name, lang), "kind": t(f"appraisal.kind.{ind.kind}", lang),
             "weight": ind.weight, "score": ind.score,
-            "detail": ", ".join(f"{sub} {score:.1f}" for sub, score in ind.sub_scores.items()),
+            "detail": _detail(ind, lang),
             "missing": missing_text(missing[name], cfg, r.period, lang) if name in missing else "",
             "original_score": cal.original_score if cal else None,
             "calibrated": (t("appraisal.calibrated_by", lang, by=cal.by or "?",
@@ -106,6 +106,15 @@ def breakdown(r: Result, cfg: AppraisalConfig, lang: str) -> pd.DataFrame:
         })
     return pd.DataFrame(rows, columns=["indicator", "kind", "weight", "score", "detail", "missing",
                                        "original_score", "calibrated"])
+
+
+def _detail(ind, lang: str) -> str:
+    """What an indicator's score is made of: sub-indicators, rater types, or shorter periods."""
+    if ind.from_periods:
+        return t("appraisal.mean_of", lang, periods=", ".join(ind.from_periods))
+    if ind.sub_scores:
+        return ", ".join(f"{sub} {score:.1f}" for sub, score in ind.sub_scores.items())
+    return ", ".join(f"{t(f'appraisal.rater.{k}', lang)} {v:.1f}" for k, v in ind.rater_means.items() if k != "self")
 
 
 def ratings_table(r: Result, cfg: AppraisalConfig, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -139,15 +148,17 @@ def calibration_table(app: Appraisal, cfg: AppraisalConfig, lang: str) -> pd.Dat
         cal = item.calibration
         rows.append({
             "employee_id": item.employee_id, "name": item.name, "department": item.department,
-            "dimension": cfg.label(item.dimension, lang), "spread": item.spread,
-            "ratings": ", ".join(f"{t(f'appraisal.rater.{k}', lang)} {v:.0f}" for k, v in item.rater_means.items()),
+            "dimension": cfg.label(item.dimension, lang),
+            "status": t("appraisal.queue.pending" if item.pending else "appraisal.queue.settled", lang),
+            "spread": item.spread,
+            "ratings": ", ".join(f"{t(f'appraisal.rater.{k}', lang)} {v:.0f}" for k, v in item.rater_means.items()
+                                 if k != "self"),  # the spread is of these; self never counts
             "original_score": cal.original_score if cal else item.computed,
             "calibrated_score": cal.calibrated_score if cal else None,
             "by": cal.by if cal else None, "at": cal.at if cal else None, "reason": cal.reason if cal else None,
-            "status": t("appraisal.queue.pending" if item.pending else "appraisal.queue.settled", lang),
         })
-    return pd.DataFrame(rows, columns=["employee_id", "name", "department", "dimension", "spread", "ratings",
-                                       "original_score", "calibrated_score", "by", "at", "reason", "status"])
+    return pd.DataFrame(rows, columns=["employee_id", "name", "department", "dimension", "status", "spread", "ratings",
+                                       "original_score", "calibrated_score", "by", "at", "reason"])
 
 
 def export_sheets(app: Appraisal, cfg: AppraisalConfig, lang: str) -> dict[str, pd.DataFrame]:

@@ -20,7 +20,8 @@ STRINGS = {
     # ---- tiles ----------------------------------------------------------------------
     "appraisal.people": {"en": "People appraised", "zh": "考核人数"},
     "appraisal.average": {"en": "Average score", "zh": "平均得分"},
-    "appraisal.average_hidden": {"en": "Hidden: fewer than 4 people", "zh": "已隐藏：不足 4 人"},
+    "appraisal.average_hidden": {"en": "Averages of fewer than 4 people are hidden (—).",
+                                 "zh": "不足 4 人的平均分已隐藏（—）。"},
     "appraisal.incomplete_count": {"en": "Incomplete", "zh": "数据不完整"},
     "appraisal.pending_count": {"en": "Awaiting calibration", "zh": "待校准"},
     # ---- sections -------------------------------------------------------------------
@@ -85,6 +86,8 @@ STRINGS = {
     "appraisal.issues_intro": {"en": "These rows are not scored (never counted as 0); fix them in the sheet.",
                                "zh": "以下行未计分（不会按 0 分计算），请在表格中修正。"},
     "appraisal.export": {"en": "Download (.xlsx)", "zh": "下载（.xlsx）"},
+    "appraisal.mean_of": {"en": "mean of {periods} (no rating for the period itself)",
+                          "zh": "{periods} 的平均分（本期间无直接评分）"},
     "appraisal.calibrated_by": {"en": "calibrated by {by} at {at}: {reason}", "zh": "由 {by} 于 {at} 校准：{reason}"},
     # ---- columns --------------------------------------------------------------------
     "appraisal.col.employee_id": {"en": "ID", "zh": "工号"},
@@ -107,7 +110,7 @@ STRINGS = {
     "appraisal.col.indicator": {"en": "Indicator", "zh": "指标"},
     "appraisal.col.kind": {"en": "Kind", "zh": "类型"},
     "appraisal.col.weight": {"en": "Weight", "zh": "权重"},
-    "appraisal.col.detail": {"en": "Sub-indicators", "zh": "子指标"},
+    "appraisal.col.detail": {"en": "Made of", "zh": "构成"},
     "appraisal.col.original_score": {"en": "Original score", "zh": "原始分"},
     "appraisal.col.calibrated": {"en": "Calibration", "zh": "校准"},
     "appraisal.col.calibrated_score": {"en": "Calibrated score", "zh": "校准分"},

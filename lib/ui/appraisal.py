@@ -7,6 +7,7 @@ person's rows never reach another from the cache.
 from __future__ import annotations
 
 import hashlib
+import math
 
 import altair as alt
 import pandas as pd
@@ -99,20 +100,27 @@ def labels(lang: str, *columns: str) -> dict:
 # ---- charts ---------------------------------------------------------------------------------
 
 def distribution_chart(frame: pd.DataFrame, cut: float | None, lang: str) -> alt.Chart:
-    """Histogram of the scores (5-point bins) with the bottom-20% line."""
+    """Histogram of the scores (2-point bins); the people at or below the bottom-20% line in red."""
     count = t("appraisal.col.count", lang)
     score = t("appraisal.col.score", lang)
-    bars = alt.Chart(frame).mark_bar(color="#4C78A8").encode(
-        x=alt.X("score:Q", bin=alt.Bin(step=5, extent=[0, 120]), title=score),
+    frame = frame.assign(group=frame["below_cut"].map({True: "bottom", False: "rest"}))
+    low = min([*frame["score"], cut if cut is not None else 120.0, 60.0])
+    domain = [max(0, 10 * math.floor(low / 10) - 10), 120]  # room for the bars, the 60 line in view
+    bars = alt.Chart(frame).mark_bar().encode(
+        x=alt.X("score:Q", bin=alt.Bin(step=2, extent=[0, 120]), title=score,
+                scale=alt.Scale(domain=domain, clamp=True)),
         y=alt.Y("count():Q", title=count, axis=alt.Axis(tickMinStep=1, format="d")),
+        color=alt.Color("group:N", scale=alt.Scale(domain=["bottom", "rest"], range=["#c62828", "#4C78A8"]),
+                        legend=None),
         tooltip=[alt.Tooltip("count():Q", title=count)],
     )
     if cut is None:
         return bars.properties(height=260)
     line = pd.DataFrame({"cut": [cut], "label": [t("appraisal.cut_line", lang, score=number(cut, 1))]})
-    rule = alt.Chart(line).mark_rule(color="#c62828", strokeDash=[6, 4], size=2).encode(x="cut:Q")
-    text = alt.Chart(line).mark_text(align="left", dx=6, dy=-6, color="#c62828", fontWeight="bold").encode(
-        x="cut:Q", y=alt.value(12), text="label:N")
+    x = alt.X("cut:Q", scale=alt.Scale(domain=domain, clamp=True))
+    rule = alt.Chart(line).mark_rule(color="#c62828", strokeDash=[6, 4], size=2).encode(x=x)
+    text = alt.Chart(line).mark_text(align="right", dx=-6, color="#c62828", fontWeight="bold").encode(
+        x=x, y=alt.value(40), text="label:N")
     return (bars + rule + text).properties(height=260)
 
 
@@ -161,16 +169,16 @@ def record_from_form(cfg: AppraisalConfig, viewer: Viewer, items: list[Calibrati
     from lib.ui import state
 
     item = items[st.session_state["ap_cal_item"]]
-    score = float(st.session_state["ap_cal_score"])
+    score = st.session_state.get("ap_cal_score")
     reason = st.session_state.get("ap_cal_reason") or ""
-    store = state.get_store()
+    store = state.holder().get()
     try:
         record_calibration(state.holder().config, store, cfg, viewer, item.employee_id, item.period, item.dimension,
                            score, reason, submission_token(viewer, item, score, reason))
     except (CalibrationRefused, WriteError) as exc:
         st.session_state[CAL_MESSAGE] = ("failed", str(exc))
         return
-    state.get_store(force=True)
+    state.holder().get(force=True)  # the next run reads the sheet again, with the new row
     st.session_state[CAL_MESSAGE] = ("success", t("appraisal.recorded", lang, name=item.name,
                                                   dimension=cfg.label(item.dimension, lang), score=number(score, 1)))
     st.session_state["ap_cal_reason"] = ""
