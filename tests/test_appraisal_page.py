@@ -199,3 +199,10 @@ def test_sample_data_stories(monkeypatch):
     assert at.selectbox(key="ap_period_year").value == "2025" and year["rank"].min() == 1
     bottom = [f for f in year["flags"] if "bottom_20" in list(f)]
     assert len(bottom) >= -(-len(ranked) // 5)  # at least k = ceil(n / 5)
+
+
+def test_the_cache_never_hands_one_managers_rows_to_another(monkeypatch, folder):
+    brand = run_page(monkeypatch, PAGE, folder, session={"viewer": Viewer("alice", "manager", "E01", BRAND)})
+    assert sorted(team_frame(brand)["employee_id"]) == ["E01", "E02", "E03", "E04"]
+    digital = run_page(monkeypatch, PAGE, folder, session={"viewer": Viewer("eve", "manager", "E05", "数字营销部")})
+    assert sorted(team_frame(digital)["employee_id"]) == ["E05", "E06", "E07"]

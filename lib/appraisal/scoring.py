@@ -115,11 +115,11 @@ def quantitative_results(scored: pd.DataFrame, cfg: AppraisalConfig, period: App
                          indicator: str, employee_ids: list[str]) -> dict[str, tuple[IndicatorResult, Missing | None]]:
     ind = cfg.indicators[indicator]
     rows = scored[(scored["indicator"] == indicator) & scored["month"].isin(period.months)]
-    means = rows.dropna(subset=["score"]).groupby(["employee_id", "sub_indicator"])["score"].mean()
+    means = rows.dropna(subset=["score"]).groupby(["employee_id", "sub_indicator"])["score"].mean().to_dict()
     with_rows = set(rows["employee_id"])
     out = {}
     for eid in employee_ids:
-        subs = {sub: float(means[(eid, sub)]) for sub in ind.sub_indicators if (eid, sub) in means.index}
+        subs = {sub: float(means[(eid, sub)]) for sub in ind.sub_indicators if (eid, sub) in means}
         score = quantitative_score(subs)
         missing = None
         if score is None:
@@ -133,8 +133,15 @@ def quantitative_results(scored: pd.DataFrame, cfg: AppraisalConfig, period: App
 
 
 def rater_type_means(ratings: pd.DataFrame) -> tuple[dict[str, float], dict[str, int]]:
-    grouped = ratings.groupby("rater_type")["score"]
-    return {k: float(v) for k, v in grouped.mean().items()}, {k: int(v) for k, v in grouped.size().items()}
+    """(mean per rater type, ratings per rater type) of one person's ratings."""
+    return summarise_raters(list(zip(ratings["rater_type"], ratings["score"])))
+
+
+def summarise_raters(pairs: list[tuple[str, float]]) -> tuple[dict[str, float], dict[str, int]]:
+    by_type: dict[str, list[float]] = {}
+    for rater_type, score in pairs:
+        by_type.setdefault(rater_type, []).append(float(score))
+    return ({k: sum(v) / len(v) for k, v in by_type.items()}, {k: len(v) for k, v in by_type.items()})
 
 
 def combine_rater_types(means: dict[str, float], weights: RaterWeights) -> float | None:
@@ -148,8 +155,12 @@ def combine_rater_types(means: dict[str, float], weights: RaterWeights) -> float
 
 def non_self_spread(ratings: pd.DataFrame) -> float | None:
     """max - min of the ratings other than self (peers included), for the calibration check."""
-    scores = ratings.loc[ratings["rater_type"] != "self", "score"]
-    return float(scores.max() - scores.min()) if len(scores) >= 2 else None
+    return spread_of(list(zip(ratings["rater_type"], ratings["score"])))
+
+
+def spread_of(pairs: list[tuple[str, float]]) -> float | None:
+    scores = [float(score) for rater_type, score in pairs if rater_type != "self"]
+    return max(scores) - min(scores) if len(scores) >= 2 else None
 
 
 def latest_calibration(rows: pd.DataFrame, computed: float | None) -> Calibrated | None:
@@ -179,11 +190,11 @@ def qualitative_results(inputs: Inputs, cfg: AppraisalConfig, period: AppraisalP
     for level in shorter_periods(period, cfg.indicators[indicator].cycles):
         if not unrated:
             break
-        parts = [rated_in(inputs, cfg, AppraisalPeriod.of(p), indicator, unrated) for p in level]
+        parts = {p: rated_in(inputs, cfg, AppraisalPeriod.of(p), indicator, unrated) for p in level}
         for eid in list(unrated):
-            scored = [(p, part[eid][0].score) for p, part in zip(level, parts) if part[eid][0].score is not None]
-            if scored:
-                out[eid] = (mean_of_periods(inputs, cfg, indicator, eid, scored), None)
+            by_period = [(p, part[eid][0]) for p, part in parts.items()]
+            if any(r.score is not None for _, r in by_period):
+                out[eid] = (mean_of_periods(cfg, indicator, by_period), None)
                 unrated.remove(eid)
     return out
 
@@ -194,16 +205,21 @@ def shorter_periods(period: AppraisalPeriod, cycles: list[str]) -> list[list[str
     return [labels for grain, labels in levels if grain in cycles]
 
 
-def mean_of_periods(inputs: Inputs, cfg: AppraisalConfig, indicator: str, eid: str,
-                    scored: list[tuple[str, float]]) -> IndicatorResult:
+def mean_of_periods(cfg: AppraisalConfig, indicator: str, parts: list[tuple[str, IndicatorResult]]) -> IndicatorResult:
+    """The mean of the scores of the shorter periods that have one; the rater-type means are
+    over all their ratings."""
     ind = cfg.indicators[indicator]
-    labels = [p for p, _ in scored]
-    rows = inputs.ratings[(inputs.ratings["employee_id"] == eid) & (inputs.ratings["dimension"] == indicator)
-                          & inputs.ratings["period"].isin(labels)]
-    means, counts = rater_type_means(rows)
-    score = sum(s for _, s in scored) / len(scored)
-    return IndicatorResult(indicator, ind.kind, ind.weight, score, score, rater_means=means, rater_counts=counts,
-                           from_periods=tuple(labels))
+    scored = [(p, r) for p, r in parts if r.score is not None]
+    counts: dict[str, int] = {}
+    sums: dict[str, float] = {}
+    for _, r in parts:
+        for rater_type, n in r.rater_counts.items():
+            counts[rater_type] = counts.get(rater_type, 0) + n
+            sums[rater_type] = sums.get(rater_type, 0.0) + n * r.rater_means[rater_type]
+    score = sum(r.score for _, r in scored) / len(scored)
+    return IndicatorResult(indicator, ind.kind, ind.weight, score, score,
+                           rater_means={k: sums[k] / counts[k] for k in counts}, rater_counts=counts,
+                           from_periods=tuple(p for p, _ in scored))
 
 
 def rated_in(inputs: Inputs, cfg: AppraisalConfig, period: AppraisalPeriod, indicator: str,
@@ -213,20 +229,23 @@ def rated_in(inputs: Inputs, cfg: AppraisalConfig, period: AppraisalPeriod, indi
     ratings = inputs.ratings[(inputs.ratings["period"] == period.label) & (inputs.ratings["dimension"] == indicator)]
     calibrations = inputs.calibrations[(inputs.calibrations["period"] == period.label)
                                        & (inputs.calibrations["dimension"] == indicator)]
-    by_person = dict(tuple(ratings.groupby("employee_id")))
-    calibrated_by_person = dict(tuple(calibrations.groupby("employee_id")))
+    # Plain Python grouping: a pandas groupby per person costs more than the arithmetic.
+    by_person: dict[str, list[tuple[str, float]]] = {}
+    for eid, rater_type, score in zip(ratings["employee_id"], ratings["rater_type"], ratings["score"]):
+        by_person.setdefault(eid, []).append((rater_type, score))
+    calibrated_by_person = dict(tuple(calibrations.groupby("employee_id"))) if len(calibrations) else {}
     out = {}
     for eid in employee_ids:
-        rows = by_person.get(eid, ratings.iloc[0:0])
-        means, counts = rater_type_means(rows)
+        pairs = by_person.get(eid, [])
+        means, counts = summarise_raters(pairs)
         computed = combine_rater_types(means, cfg.rater_weights)
         calibration = latest_calibration(calibrated_by_person.get(eid, calibrations.iloc[0:0]), computed)
         score = calibration.calibrated_score if calibration else computed
         missing = None
         if score is None:
-            missing = Missing(indicator, "no_counted_ratings" if len(rows) else "no_ratings")
+            missing = Missing(indicator, "no_counted_ratings" if pairs else "no_ratings")
         out[eid] = (IndicatorResult(indicator, ind.kind, ind.weight, score, computed, rater_means=means,
-                                    rater_counts=counts, spread=non_self_spread(rows), calibration=calibration),
+                                    rater_counts=counts, spread=spread_of(pairs), calibration=calibration),
                     missing)
     return out
 

@@ -40,9 +40,13 @@ def _config(stamp: float) -> AppraisalConfig:
     return load_appraisal_config()
 
 
+def _stamp() -> float:
+    return APPRAISAL_FILE.stat().st_mtime if APPRAISAL_FILE.exists() else 0.0
+
+
 def config() -> AppraisalConfig:
     """The validated config, read again when the file changes; ConfigError when invalid."""
-    return _config(APPRAISAL_FILE.stat().st_mtime if APPRAISAL_FILE.exists() else 0.0)
+    return _config(_stamp())
 
 
 @st.cache_data(ttl=300, max_entries=16, show_spinner=False)
@@ -55,23 +59,23 @@ def months(store: Store) -> list[str]:
 
 
 @st.cache_data(ttl=300, max_entries=64, show_spinner=False)
-def _appraisal(generation: int, _store: Store, _cfg: AppraisalConfig, period: str, viewer_key: tuple,
-               _viewer: Viewer) -> Appraisal:
+def _appraisal(generation: int, _store: Store, config_stamp: float, _cfg: AppraisalConfig, period: str,
+               viewer_key: tuple, _viewer: Viewer) -> Appraisal:
     return appraise(_store, _cfg, period, _viewer)
 
 
 def appraisal(store: Store, cfg: AppraisalConfig, period: str, viewer: Viewer) -> Appraisal:
-    return _appraisal(store.generation, store, cfg, period, viewer.cache_key(), viewer)
+    return _appraisal(store.generation, store, _stamp(), cfg, period, viewer.cache_key(), viewer)
 
 
 @st.cache_data(ttl=300, max_entries=64, show_spinner=False)
-def _trend(generation: int, _store: Store, _cfg: AppraisalConfig, employee_id: str, end_month: str,
-           viewer_key: tuple, _viewer: Viewer) -> list[tuple[str, float | None]]:
+def _trend(generation: int, _store: Store, config_stamp: float, _cfg: AppraisalConfig, employee_id: str,
+           end_month: str, viewer_key: tuple, _viewer: Viewer) -> list[tuple[str, float | None]]:
     return monthly_trend(_store, _cfg, employee_id, end_month, _viewer)
 
 
 def trend(store: Store, cfg: AppraisalConfig, employee_id: str, end_month: str, viewer: Viewer):
-    return _trend(store.generation, store, cfg, employee_id, end_month, viewer.cache_key(), viewer)
+    return _trend(store.generation, store, _stamp(), cfg, employee_id, end_month, viewer.cache_key(), viewer)
 
 
 # ---- badge columns ------------------------------------------------------------------------
