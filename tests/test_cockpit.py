@@ -413,3 +413,54 @@ def test_config_problems_are_listed_together(tmp_path):
         "error: cockpit.yaml, budget.plan_split: shares must be between 0 and 1 and add up to at most 1 "
         "(they add up to 1.2)",
     ]
+
+
+# ---------------------------------------------------------------------------------------
+# command line and `check`
+
+
+def run_cli(capsys, *argv):
+    import json
+
+    from lib.cli import main
+
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, (json.loads(out.out) if out.out.strip().startswith(("{", "[")) else out.out), out.err
+
+
+def test_cli_prints_the_page_numbers(capsys):
+    code, doc, _ = run_cli(capsys, "cockpit", "--data", str(DATA))
+    assert code == 0 and (doc["period"], doc["vs"], doc["as_of"]) == ("2026-W43", "2026-W42", "2026-10-25")
+    tiles_ = {t["key"]: t for t in doc["tiles"]}
+    assert (tiles_["spend"]["value"], tiles_["spend"]["change"], tiles_["spend"]["anomaly"]) == (1600, 500, True)
+    assert tiles_["spend"]["series"][0] == {"period": "2026-W32", "value": None}  # missing, not 0
+    assert (tiles_["cac"]["target"], tiles_["cac"]["status"]) == (120, "red")
+    assert [(a["metric"], a["low"], a["high"], a["segment"]) for a in doc["anomalies"]] == [
+        ("spend", 700, 1300, "百度SEM"), ("cac", 70, 130, "百度SEM")]
+    assert [(c["campaign_id"], c["overspent"], c["under_delivered"]) for c in doc["campaigns"]] == [
+        ("C1", True, False), ("C2", False, True), ("C3", False, False)]
+    assert [(a["action_id"], a["overdue"], a["days_overdue"]) for a in doc["actions"]] == [
+        ("A1", True, 10), ("A4", False, None), ("A2", False, None)]
+    assert [c["off_plan"] for c in doc["budget"]["categories"]] == [False, True, False, True]
+    assert {(r["basis"], r["metric"]): r["value"] for r in doc["period_over_period"]}[("mom", "spend")] == 4200
+
+
+def test_cli_period_filters_and_language(capsys):
+    code, doc, _ = run_cli(capsys, "cockpit", "--data", str(DATA), "--period", "2026-10", "--where", "region=华北",
+                           "--lang", "zh")
+    assert code == 0 and doc["filters"] == {"region": ["华北"]} and doc["as_of"] == "2026-10-25"
+    assert {t["key"]: t["value"] for t in doc["tiles"]}["spend"] == 1300  # 抖音 in October
+    assert doc["anomalies"][0]["reason"].startswith("花费：2026-W43 为 ¥400，高于前 8 周的常规区间 ¥300 – ¥300。")
+    assert doc["budget"]["ignored_filters"] == ["region"]
+    code, _, err = run_cli(capsys, "cockpit", "--data", str(DATA), "--where", "regio=华北")
+    assert code == 2 and "cannot be split or filtered by 'regio'" in err
+
+
+def test_check_reads_config_cockpit_yaml(capsys, tmp_path, monkeypatch):
+    broken = tmp_path / "cockpit.yaml"
+    broken.write_text((ROOT / "config" / "cockpit.yaml").read_text(encoding="utf-8")
+                      .replace("{metric: cac}", "{metric: cacc}"), encoding="utf-8")
+    monkeypatch.setattr("lib.cockpit.config.COCKPIT_FILE", broken)
+    code, out, _ = run_cli(capsys, "check", "--data", str(DATA))
+    assert code == 1 and f"error: {broken}, tiles[3].metric: unknown metric 'cacc'; did you mean 'cac'?" in out
