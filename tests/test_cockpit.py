@@ -464,3 +464,22 @@ def test_check_reads_config_cockpit_yaml(capsys, tmp_path, monkeypatch):
     monkeypatch.setattr("lib.cockpit.config.COCKPIT_FILE", broken)
     code, out, _ = run_cli(capsys, "check", "--data", str(DATA))
     assert code == 1 and f"error: {broken}, tiles[3].metric: unknown metric 'cacc'; did you mean 'cac'?" in out
+
+
+def test_every_chart_is_valid_vega_lite(store, catalog, cfg):
+    """The page skips Altair's schema validation for speed (lib/ui/cockpit._spec): every
+    chart builder is validated here, in both languages, on real data."""
+    view = campaigns.campaign_view(store, catalog, cfg.campaigns, W43.end, ())
+    money = budget.budget_view(store, catalog, cfg.budget, OCTOBER, ())
+    pop = compare.period_over_period(store, catalog, ("spend", "cac"), W43.end, ())
+    for lang in ("en", "zh"):
+        tile = by_key(tiles.build_tiles(store, catalog, cfg, W43, ()))["cac"]
+        charts.sparkline(tile.series, catalog, "cac", lang, tile.status).to_dict()
+        steps = why.waterfall(why.why(store, catalog, "cac", "channel", W43, ()), 8, "Other {n}")
+        charts.waterfall_chart(steps, "channel", catalog, "cac", lang).to_dict()
+        charts.breakdown_chart(why.breakdown(store, catalog, "cac", "channel", W43, ())[0], "channel", catalog,
+                               "cac", lang).to_dict()
+        charts.change_bars(pop.assign(text="x"), catalog, lang, "change_pct", {"text": "t"}).to_dict()
+        charts.budget_chart(money.lines[money.lines["actual"].notna()], lang).to_dict()
+        charts.split_chart(money.categories, lang).to_dict()
+        charts.gantt(view.frame, W43.end, view.window, lang).to_dict()

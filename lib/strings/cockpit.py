@@ -136,6 +136,7 @@ STRINGS = {
         "en": "A campaign's budget covers all its regions and product lines, so the {dims} filter does not apply here.",
         "zh": "活动预算覆盖其所有区域和产品线，{dims}筛选不适用于本部分。",
     },
+    "cockpit.campaigns.flag_line": {"en": "**{name}**: {problems}", "zh": "**{name}**：{problems}"},
     "cockpit.campaign.overspent": {"en": "Overspent", "zh": "超支"},
     "cockpit.campaign.under_delivered": {"en": "Under-delivering", "zh": "效果不达预期"},
     "cockpit.campaign.on_track": {"en": "On track", "zh": "正常"},

@@ -30,7 +30,7 @@ TTL = 300
 FOCUS_KEY, BY_KEY = "cockpit_metric", "cockpit_by"
 BREAKDOWN_CHART, WATERFALL_CHART = "cockpit_breakdown", "cockpit_waterfall"
 BADGE = {"green": "green", "amber": "orange", "red": "red", None: "gray"}
-TILE_HEIGHT = 262
+TILE_HEIGHT = 276
 
 
 # ---------------------------------------------------------------------------------------
@@ -114,6 +114,32 @@ def _benchmarks(generation: int, key, _store: Store, period: Period, where):
 def _actions(generation: int, key, _store: Store, as_of: dt.date, lang: str) -> pd.DataFrame:
     catalog, _ = _ctx()
     return actions_lib.action_list(_store, catalog, as_of, lang)
+
+
+CATALOG = "<catalog>"  # stands for the metric catalogue among a chart builder's arguments
+
+
+@st.cache_data(ttl=TTL, max_entries=512, show_spinner=False)
+def _spec(key, name: str, args: tuple) -> dict:
+    """A chart of lib.cockpit.charts as a Vega-Lite spec. Building an Altair chart takes tens
+    of milliseconds and the page has about fifteen, so a rerun with the same data reuses
+    the spec. Schema validation is left to the tests (test_every_chart_is_valid_vega_lite):
+    it costs more than building and cannot fail on specs the tests have validated."""
+    catalog, _ = _ctx()
+    chart = getattr(charts, name)(*[catalog if isinstance(a, str) and a == CATALOG else a for a in args])
+    spec = chart.to_dict(validate=False)
+    view = spec.get("config", {}).get("view", {})
+    for default in ("continuousWidth", "continuousHeight"):  # Altair's theme; Streamlit sizes the chart
+        view.pop(default, None)
+    return spec
+
+
+def draw(name: str, *args, key: str | None = None, on_select=None) -> None:
+    spec = _spec(_config_key(), name, args)
+    if on_select is None:
+        st.vega_lite_chart(spec=spec, width="stretch")
+    else:
+        st.vega_lite_chart(spec=spec, width="stretch", key=key, on_select=on_select, selection_mode=charts.PICK)
 
 
 def as_of(store: Store, selection: Selection) -> dt.date:
@@ -223,8 +249,7 @@ def _tile_card(tile: tiles_lib.Tile, catalog: Catalog, lang: str, focus: str, pe
             if tile.anomaly is not None:
                 st.badge(t("cockpit.badge.unusual", lang), icon=":material/warning:", color="violet",
                          help=anomalies_lib.reason(tile.anomaly, catalog, lang))
-        st.altair_chart(charts.sparkline(tile.series, catalog, tile.metric, lang, tile.status,
-                                         percent=tile.kind == "attainment"), width="stretch")
+        draw("sparkline", tile.series, CATALOG, tile.metric, lang, tile.status, tile.kind == "attainment")
         note = _tile_note(tile, catalog, lang)
         if tile.open_actions:
             note += " · " + t("cockpit.open_actions", lang, n=tile.open_actions)
@@ -286,9 +311,8 @@ def why_section(store: Store, selection: Selection, lang: str, focus: str) -> No
         if parts.empty:
             st.info(t("cockpit.no_data", lang))
         else:
-            st.altair_chart(charts.breakdown_chart(parts, by, catalog, focus, lang), key=BREAKDOWN_CHART,
-                            on_select=filters.drill_on_select(BREAKDOWN_CHART, charts.PICK, by, then=_reset_split),
-                            selection_mode=charts.PICK, width="stretch")
+            draw("breakdown_chart", parts, by, CATALOG, focus, lang, key=BREAKDOWN_CHART,
+                 on_select=filters.drill_on_select(BREAKDOWN_CHART, charts.PICK, by, then=_reset_split))
             st.caption(t("cockpit.why.drill_hint", lang, vs=period.previous().label)
                        + ("" if catalog[focus].direction == "neutral" else " " + t("cockpit.why.colours", lang))
                        + (" " + t("cockpit.why.left_out", lang, n=left_out) if left_out else ""))
@@ -299,9 +323,8 @@ def why_section(store: Store, selection: Selection, lang: str, focus: str) -> No
         if steps is None:
             st.info(md_escape(sentence))
             return
-        st.altair_chart(charts.waterfall_chart(steps, by, catalog, focus, lang), key=WATERFALL_CHART,
-                        on_select=filters.drill_on_select(WATERFALL_CHART, charts.PICK, by, then=_reset_split),
-                        selection_mode=charts.PICK, width="stretch")
+        draw("waterfall_chart", steps, by, CATALOG, focus, lang, key=WATERFALL_CHART,
+             on_select=filters.drill_on_select(WATERFALL_CHART, charts.PICK, by, then=_reset_split))
         st.markdown(f":material/lightbulb: {md_escape(sentence)}")
 
 
@@ -344,8 +367,7 @@ def comparison_section(store: Store, selection: Selection, lang: str, day: dt.da
         with column:
             first = part.iloc[0]
             st.markdown(f"**{t(f'cockpit.{basis}', lang, period=first['period'], vs=first['vs'])}**")
-            st.altair_chart(charts.change_bars(part, catalog, lang, "change_pct",
-                                               {"text": t(f"cockpit.{basis}_short", lang)}), width="stretch")
+            draw("change_bars", part, CATALOG, lang, "change_pct", {"text": t(f"cockpit.{basis}_short", lang)})
 
 
 def _pop_text(catalog: Catalog, row, lang: str) -> str:
@@ -387,17 +409,17 @@ def budget_section(store: Store, selection: Selection, lang: str) -> None:
     with left:
         st.markdown(f"**{t('cockpit.budget.by_line', lang)}**")
         # Lines whose spend is not tracked (training) have nothing to draw; the totals keep them.
-        st.altair_chart(charts.budget_chart(view.lines[view.lines["actual"].notna()], lang), width="stretch")
+        draw("budget_chart", view.lines[view.lines["actual"].notna()], lang)
     with right:
         st.markdown(f"**{t('cockpit.budget.split', lang)}**")
-        st.altair_chart(charts.split_chart(view.categories, lang), width="stretch")
+        draw("split_chart", view.categories, lang)
         st.caption(t("cockpit.split.legend", lang))
-        off = [t("cockpit.budget.off_plan", lang, category=t(f"cockpit.category.{row['category']}", lang),
-                 share=fmt.pct(row["budget_share"], 0), plan=fmt.pct(row["plan_share"], 0),
-                 tolerance=f"{cfg.budget.split_tolerance * 100:g}")
-               for _, row in view.categories[view.categories["off_plan"]].iterrows()]
-        if off:
-            st.warning("  \n".join(off), icon=":material/pie_chart:")
+    off = [t("cockpit.budget.off_plan", lang, category=t(f"cockpit.category.{row['category']}", lang),
+             share=fmt.pct(row["budget_share"], 0), plan=fmt.pct(row["plan_share"], 0),
+             tolerance=f"{cfg.budget.split_tolerance * 100:g}")
+           for _, row in view.categories[view.categories["off_plan"]].iterrows()]
+    if off:
+        st.warning("  \n".join(off), icon=":material/pie_chart:")
     notes = []
     if view.ignored_filters:
         notes.append(t("cockpit.budget.filters_ignored", lang,
@@ -433,10 +455,11 @@ def campaigns_section(store: Store, selection: Selection, lang: str, day: dt.dat
         if row["under_delivered"]:
             problems.append(t("cockpit.campaigns.under", lang, roi=fmt.pct(row["roi"], 0),
                               target=fmt.pct(row["roi_target"], 0)))
-        lines.append(f"**{md_escape(_campaign_name(row))}**: " + md_escape("; ".join(problems)))
+        lines.append(t("cockpit.campaigns.flag_line", lang, name=md_escape(_campaign_name(row)),
+                       problems=md_escape(("；" if lang == "zh" else "; ").join(problems))))
     if lines:
         st.warning("  \n".join(lines), icon=":material/flag:")
-    st.altair_chart(charts.gantt(view.frame, day, view.window, lang), width="stretch")
+    draw("gantt", view.frame, day, view.window, lang)
     table = pd.DataFrame({
         t("cockpit.campaigns.campaign", lang): [_campaign_name(r) for _, r in view.frame.iterrows()],
         t("cockpit.campaigns.dates", lang): [f"{_day(s)} → {_day(e)}" for s, e in
@@ -491,9 +514,8 @@ def benchmarks_section(store: Store, selection: Selection, lang: str) -> None:
                       benchmark=format_value(catalog, r["metric"], r["benchmark"], lang))
                     for _, r in rows.iterrows()]
     rows["gap_text"] = [format_change(catalog, r["metric"], r["gap"], lang) for _, r in rows.iterrows()]
-    st.altair_chart(charts.change_bars(rows, catalog, lang, "gap_pct",
-                                       {"text": " ", "gap_text": t("cockpit.benchmarks.gap", lang)},
-                                       label_col="text"), width="stretch")
+    draw("change_bars", rows, CATALOG, lang, "gap_pct", {"text": " ", "gap_text": t("cockpit.benchmarks.gap", lang)},
+         "text")
     sources = sorted({str(s) for s in rows["source"].dropna()})
     note = t("cockpit.benchmarks.note", lang, sources=", ".join(sources) or fmt.DASH)
     if unknown:
