@@ -23,9 +23,12 @@ with st.spinner(t("cockpit.computing", lang)):
     anomalies = ui.anomalies_for(store, selection)
     actions = ui.actions_for(store, day, lang)
 ui.tiles_grid(store, selection, lang, focus, anomalies, actions)
-# TODO(lead): break-even flags. When lib/customers (the customers branch) is merged and
-# provides break_even_flags, show its flags here (a badge per flagged channel / segment,
-# listed under the anomalies). Not faked meanwhile: no flags are shown.
+# TODO(lead): break-even flags. The customers branch has
+# lib.customers.break_even.break_even_flags(store, as_of, catalog) -> DataFrame (kind
+# campaign/channel, id, name, channel, spend, revenue, shortfall, status). It is not on
+# main yet, so nothing is shown here (nothing faked). Once merged: call it through a
+# cached wrapper in lib/ui/cockpit.py with as_of=day and list the flagged campaigns and
+# channels under the anomaly panel ("not paid back after N months: shortfall ¥X").
 
 ui.anomalies_panel(anomalies, selection, lang)
 ui.comparison_section(store, selection, lang, day)
@@ -33,9 +36,6 @@ ui.comparison_section(store, selection, lang, day)
 ui.why_section(store, selection, lang, focus)
 ui.budget_section(store, selection, lang)
 ui.campaigns_section(store, selection, lang, day)
-left, right = st.columns([5, 7], gap="large")
-with left:
-    ui.benchmarks_section(store, selection, lang)
-with right:
-    ui.actions_section(store, selection, lang, day)
+ui.actions_section(store, selection, lang, day)
+ui.benchmarks_section(store, selection, lang)
 widgets.data_age_caption(store, lang)

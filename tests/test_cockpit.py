@@ -483,3 +483,40 @@ def test_every_chart_is_valid_vega_lite(store, catalog, cfg):
         charts.budget_chart(money.lines[money.lines["actual"].notna()], lang).to_dict()
         charts.split_chart(money.categories, lang).to_dict()
         charts.gantt(view.frame, W43.end, view.window, lang).to_dict()
+
+
+# ---------------------------------------------------------------------------------------
+# docs/cockpit.md is what the code does
+
+
+DOC = (ROOT / "docs" / "cockpit.md").read_text(encoding="utf-8")
+
+
+def test_docs_worked_anomaly_example_matches_the_code(store, catalog, cfg):
+    spend = next(a for a in anomalies.detect(store, catalog, cfg, W43, ()) if a.metric == "spend")
+    assert f"median is **¥{spend.band.median:,.0f}**" in DOC and f"MAD); with k = {cfg.anomalies.k:g} the usual" in DOC
+    assert f"**¥{spend.band.low:,.0f} – ¥{spend.band.high:,.0f}**" in DOC
+    assert f'"{anomalies.reason(spend, catalog, "en")}"' in DOC
+
+
+def test_docs_list_every_config_key(cfg):
+    from pydantic import BaseModel
+
+    def keys(model: type[BaseModel], prefix: str = ""):
+        for name, field in model.model_fields.items():
+            inner = field.annotation
+            inner = getattr(inner, "__args__", [inner])[0] if name == "tiles" else inner
+            path = f"{prefix}{name}{'[]' if name == 'tiles' else ''}"
+            if isinstance(inner, type) and issubclass(inner, BaseModel):
+                yield from keys(inner, path + ".")
+            else:
+                yield path
+
+    missing = [k for k in keys(type(cfg)) if f"`{k}`" not in DOC]
+    assert missing == []
+
+
+def test_docs_cli_example_is_the_sample_data_output(capsys):
+    code, doc, _ = run_cli(capsys, "cockpit", "--data", str(ROOT / "sample_data" / "csv"), "--period", "2026-W43")
+    spend = next(a for a in doc["anomalies"] if a["metric"] == "spend")
+    assert code == 0 and f'"reason": "{spend["reason"]}"' in DOC and f'"median": {spend["median"]}' in DOC

@@ -124,7 +124,6 @@ STRINGS = {
     "cockpit.campaigns.none": {"en": "No campaign runs between {start} and {end}.",
                                "zh": "{start} 至 {end} 之间没有营销活动。"},
     "cockpit.campaigns.campaign": {"en": "Campaign", "zh": "活动"},
-    "cockpit.campaigns.dates": {"en": "Dates", "zh": "日期"},
     "cockpit.campaigns.used": {"en": "Budget used", "zh": "预算使用"},
     "cockpit.campaigns.overspent": {"en": "overspent: {spend} against a {budget} budget ({pct})",
                                     "zh": "超支：花费 {spend}，预算 {budget}（{pct}）"},
@@ -162,8 +161,7 @@ STRINGS = {
     "cockpit.actions.action": {"en": "Action", "zh": "行动"},
     "cockpit.actions.owner": {"en": "Owner", "zh": "负责人"},
     "cockpit.actions.due": {"en": "Due", "zh": "截止日期"},
-    "cockpit.actions.late": {"en": "Overdue by", "zh": "逾期"},
-    "cockpit.actions.days": {"en": "{n} days", "zh": "{n} 天"},
+    "cockpit.actions.days_overdue": {"en": "{n} days overdue", "zh": "逾期 {n} 天"},
     "cockpit.actions.metric": {"en": "Metric", "zh": "关联指标"},
     "cockpit.actions.as_of": {"en": "Open actions, and those closed in the period. Overdue as of {day} (the end of "
                                     "the selected period, or the data's last day).",

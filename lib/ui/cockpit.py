@@ -303,6 +303,10 @@ def why_section(store: Store, selection: Selection, lang: str, focus: str) -> No
                                required=True)
     left, right = st.columns([5, 6], gap="large")
     period, where, key = selection.period, selection.where, _config_key()
+    # A new chart (new key) after each drill or split change: a click on the old chart
+    # must not stay selected on bars of another dimension.
+    suffix = f"-{by}-{len(filters.drill_path())}"
+    breakdown_key, waterfall_key = BREAKDOWN_CHART + suffix, WATERFALL_CHART + suffix
     with st.spinner(t("cockpit.computing", lang)):
         parts, left_out = _breakdown(store.generation, key, store, focus, by, period, where)
         result = _why(store.generation, key, store, focus, by, period, where)
@@ -311,8 +315,8 @@ def why_section(store: Store, selection: Selection, lang: str, focus: str) -> No
         if parts.empty:
             st.info(t("cockpit.no_data", lang))
         else:
-            draw("breakdown_chart", parts, by, CATALOG, focus, lang, key=BREAKDOWN_CHART,
-                 on_select=filters.drill_on_select(BREAKDOWN_CHART, charts.PICK, by, then=_reset_split))
+            draw("breakdown_chart", parts, by, CATALOG, focus, lang, key=breakdown_key,
+                 on_select=filters.drill_on_select(breakdown_key, charts.PICK, by, then=_reset_split))
             st.caption(t("cockpit.why.drill_hint", lang, vs=period.previous().label)
                        + ("" if catalog[focus].direction == "neutral" else " " + t("cockpit.why.colours", lang))
                        + (" " + t("cockpit.why.left_out", lang, n=left_out) if left_out else ""))
@@ -323,8 +327,8 @@ def why_section(store: Store, selection: Selection, lang: str, focus: str) -> No
         if steps is None:
             st.info(md_escape(sentence))
             return
-        draw("waterfall_chart", steps, by, CATALOG, focus, lang, key=WATERFALL_CHART,
-             on_select=filters.drill_on_select(WATERFALL_CHART, charts.PICK, by, then=_reset_split))
+        draw("waterfall_chart", steps, by, CATALOG, focus, lang, key=waterfall_key,
+             on_select=filters.drill_on_select(waterfall_key, charts.PICK, by, then=_reset_split))
         st.markdown(f":material/lightbulb: {md_escape(sentence)}")
 
 
@@ -462,8 +466,6 @@ def campaigns_section(store: Store, selection: Selection, lang: str, day: dt.dat
     draw("gantt", view.frame, day, view.window, lang)
     table = pd.DataFrame({
         t("cockpit.campaigns.campaign", lang): [_campaign_name(r) for _, r in view.frame.iterrows()],
-        t("cockpit.campaigns.dates", lang): [f"{_day(s)} → {_day(e)}" for s, e in
-                                             zip(view.frame["start_date"], view.frame["end_date"])],
         t("cockpit.budget", lang): [fmt.money(v) for v in view.frame["budget"]],
         t("cockpit.spend_to_date", lang): [fmt.money(v) for v in view.frame["spend"]],
         t("cockpit.campaigns.used", lang): view.frame["spend_share"],
@@ -514,13 +516,15 @@ def benchmarks_section(store: Store, selection: Selection, lang: str) -> None:
                       benchmark=format_value(catalog, r["metric"], r["benchmark"], lang))
                     for _, r in rows.iterrows()]
     rows["gap_text"] = [format_change(catalog, r["metric"], r["gap"], lang) for _, r in rows.iterrows()]
-    draw("change_bars", rows, CATALOG, lang, "gap_pct", {"text": " ", "gap_text": t("cockpit.benchmarks.gap", lang)},
-         "text")
+    chart, notes = st.columns([3, 1], gap="large")
+    with chart:
+        draw("change_bars", rows, CATALOG, lang, "gap_pct",
+             {"text": " ", "gap_text": t("cockpit.benchmarks.gap", lang)}, "text")
     sources = sorted({str(s) for s in rows["source"].dropna()})
     note = t("cockpit.benchmarks.note", lang, sources=", ".join(sources) or fmt.DASH)
     if unknown:
         note += " " + t("cockpit.benchmarks.unknown", lang, names=", ".join(unknown))
-    st.caption(md_escape(note))
+    notes.caption(md_escape(note))
 
 
 def actions_section(store: Store, selection: Selection, lang: str, day: dt.date) -> None:
@@ -545,17 +549,22 @@ def actions_section(store: Store, selection: Selection, lang: str, day: dt.date)
         t("cockpit.actions.action", lang): frame["title"],
         t("cockpit.actions.owner", lang): frame["owner"].fillna(fmt.DASH),
         t("cockpit.actions.due", lang): [_day(d) for d in frame["due"]],
-        t("cockpit.status", lang): [t(f"cockpit.action.{s}", lang) if isinstance(s, str) else fmt.DASH
-                                    for s in frame["status"]],
-        t("cockpit.actions.late", lang): [t("cockpit.actions.days", lang, n=int(n)) if not pd.isna(n) else ""
-                                         for n in frame["days_overdue"]],
+        t("cockpit.status", lang): [_action_status(s, n, lang) for s, n in zip(frame["status"], frame["days_overdue"])],
         t("cockpit.actions.metric", lang): frame["metric_label"].fillna(fmt.DASH),
     })
     overdue = frame["overdue"].tolist()
     styled = table.style.apply(lambda row: [_highlight(overdue[row.name])] * len(row), axis=1)
-    st.dataframe(styled, hide_index=True, width="stretch", height=min(36 * (len(table) + 1) + 2, 430),
-                 column_config={t("cockpit.actions.action", lang): st.column_config.TextColumn(width="medium")})
+    st.dataframe(styled, hide_index=True, width="stretch", height=min(35 * (len(table) + 1) + 4, 440),
+                 column_config={t("cockpit.actions.action", lang): st.column_config.TextColumn(width="large")})
     st.caption(t("cockpit.actions.as_of", lang, day=day))
+
+
+def _action_status(status, days_overdue, lang: str) -> str:
+    """'Open', or 'Open · 9 days overdue'."""
+    text = t(f"cockpit.action.{status}", lang) if isinstance(status, str) else fmt.DASH
+    if not pd.isna(days_overdue):
+        text += " · " + t("cockpit.actions.days_overdue", lang, n=int(days_overdue))
+    return text
 
 
 def actions_for(store: Store, day: dt.date, lang: str) -> pd.DataFrame:
