@@ -2,6 +2,7 @@
 its numbers): tiles, sections, a drill-down by clicking chart bars, the breadcrumb, a
 period change, the ?metric= focus and Chinese."""
 import json
+import re
 import shutil
 
 from streamlit.proto.WidgetStates_pb2 import WidgetState
@@ -157,3 +158,12 @@ def test_a_sheet_with_only_daily_marketing(monkeypatch, tmp_path):
     for tab in ("budget", "campaigns", "actions"):
         assert f"The {tab} tab is not loaded, so this section is empty." in body
     assert "Target ¥1,500" in body  # CAC: the catalogue's target when there is no targets tab
+
+
+def test_the_app_lists_the_cockpit_first_under_marketing(monkeypatch):
+    at = run_page(monkeypatch, "app.py", DATA)
+    at.switch_page("pages/cockpit.py").run()
+    assert not at.exception and at.title[0].value == "Marketing cockpit"
+    frame = (ROOT / "app.py").read_text(encoding="utf-8")
+    marketing = re.search(r'"cockpit.nav": \[(.*?)\]', frame).group(1)
+    assert marketing.startswith('("pages/cockpit.py", "cockpit.page"')

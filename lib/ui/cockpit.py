@@ -14,8 +14,8 @@ from lib import fmt
 from lib.cockpit import actions as actions_lib, anomalies as anomalies_lib, budget as budget_lib
 from lib.cockpit import benchmarks as benchmarks_lib, campaigns as campaigns_lib, charts
 from lib.cockpit import compare as compare_lib, tiles as tiles_lib, why as why_lib
-from lib.cockpit.text import short_value
 from lib.cockpit.config import COCKPIT_FILE, CockpitConfig, load_cockpit_config
+from lib.cockpit.text import short_value
 from lib.i18n import t
 from lib.issues import ConfigError
 from lib.metrics import load_catalog
@@ -211,7 +211,7 @@ def header(selection: Selection, lang: str) -> None:
 
 def tiles_grid(store: Store, selection: Selection, lang: str, focus: str, anomalies: list, actions: pd.DataFrame,
                per_row: int = 4) -> list[tiles_lib.Tile]:
-    catalog, cfg = _ctx()
+    catalog, _ = _ctx()
     with st.spinner(t("cockpit.computing", lang)):
         tiles = _tiles(store.generation, _config_key(), store, selection.period, selection.where)
     marked = {a.metric: a for a in anomalies}
