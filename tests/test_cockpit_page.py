@@ -136,6 +136,22 @@ def test_focus_from_the_okr_page_link(monkeypatch):
     at.selectbox(key="_w_cockpit_metric").select("revenue").run()  # a choice on the page wins afterwards
     assert "Revenue was flat ¥0 (+0%) against 2026-W42." in plain(texts(at))
     assert any(m.label == FOCUS + "Revenue" for m in at.metric) and any(m.label == "CAC" for m in at.metric)
+    assert "metric" not in at.query_params  # taken once, so the same link works again
+    at.query_params["metric"] = "cac"
+    at.run()
+    assert at.selectbox(key="_w_cockpit_metric").value == "cac"
+
+
+def test_a_linked_kpi_the_filters_cannot_split(monkeypatch):
+    monkeypatch.setenv("COCKPIT_DATA", str(DATA))
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+    at.session_state["lang"] = "en"
+    at.session_state["f_region"] = ["华东"]
+    at.query_params["metric"] = "budget_utilization"  # budgets have no region
+    at.run()
+    assert not at.exception
+    assert "Budget utilisation is not recorded by Region: clear that filter to see it." in plain(texts(at))
+    assert tiles(at)["Spend"][0] == "¥1,200"  # the rest of the page is there: 百度SEM + 线下沙龙 in 华东
 
 
 def test_chinese(monkeypatch):

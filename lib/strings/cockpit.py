@@ -74,6 +74,8 @@ STRINGS = {
     "cockpit.why.colours": {"en": "Green: better than then; red: worse.", "zh": "绿色表示较上期向好，红色表示变差。"},
     "cockpit.why.left_out": {"en": "{n} smaller segments are not shown.", "zh": "另有 {n} 个较小的细分未显示。"},
     "cockpit.why.others": {"en": "Other {n}", "zh": "其他 {n} 项"},
+    "cockpit.why.not_filterable": {"en": "{metric} is not recorded by {dims}: clear that filter to see it.",
+                                   "zh": "{metric}没有按{dims}记录：请清除该筛选后查看。"},
     "cockpit.why.nothing_to_split": {"en": "{metric} has no dimension left to split by under these filters.",
                                      "zh": "在当前筛选下，{metric}已没有可拆分的维度。"},
     # ---- budget --------------------------------------------------------------------------

@@ -18,11 +18,11 @@ from lib.cockpit.config import COCKPIT_FILE, CockpitConfig, load_cockpit_config
 from lib.cockpit.text import short_value
 from lib.i18n import t
 from lib.issues import ConfigError
-from lib.metrics import load_catalog
+from lib.metrics import RequestError, load_catalog
 from lib.metrics.format import change as format_change, explain_sentence, value as format_value
 from lib.metrics.spec import METRICS_FILE, Catalog
 from lib.periods import Period
-from lib.store import Store
+from lib.store import MissingTabError, Store
 from lib.ui import filters
 from lib.ui.filters import Selection, md_escape
 
@@ -165,12 +165,27 @@ def focus_metric(catalog: Catalog, cfg: CockpitConfig) -> str:
     """The focused KPI: ?metric=<name> (the OKR page links here) when it is new, else the
     one chosen on the page, else the first tile's."""
     wanted = st.query_params.get("metric")
-    if wanted and wanted in catalog and st.session_state.get("_cockpit_qp") != wanted:
-        st.session_state["_cockpit_qp"] = wanted
-        st.session_state[FOCUS_KEY] = wanted
-        st.session_state.pop(f"_w_{FOCUS_KEY}", None)
+    if wanted is not None:
+        # Taken once and dropped from the address, so that following the same link again
+        # after choosing another KPI on the page focuses the linked KPI again.
+        del st.query_params["metric"]
+        if wanted in catalog:
+            st.session_state[FOCUS_KEY] = wanted
+            st.session_state.pop(f"_w_{FOCUS_KEY}", None)
     focus = st.session_state.get(FOCUS_KEY)
     return focus if focus in catalog else kpi_options(catalog, cfg)[0]
+
+
+def _cannot_compute(store: Store, catalog: Catalog, metric: str, selection: Selection, lang: str) -> str | None:
+    """Why a focused KPI (from a link) cannot be shown under these filters, if it cannot."""
+    missing = sorted({catalog[leaf].tab for leaf in catalog.leaves(metric) if not store.has(catalog[leaf].tab)})
+    if missing:
+        return t("cockpit.missing_tab", lang, tab=", ".join(missing))
+    stray = [d for d, _ in selection.where if d not in catalog.dimensions(metric)]
+    if stray:
+        return t("cockpit.why.not_filterable", lang, metric=catalog.label(metric, lang),
+                 dims=", ".join(t(f"dim.{d}", lang) for d in stray))
+    return None
 
 
 def _remember(key: str):
@@ -212,8 +227,12 @@ def header(selection: Selection, lang: str) -> None:
 def tiles_grid(store: Store, selection: Selection, lang: str, focus: str, anomalies: list, actions: pd.DataFrame,
                per_row: int = 4) -> list[tiles_lib.Tile]:
     catalog, _ = _ctx()
-    with st.spinner(t("cockpit.computing", lang)):
-        tiles = _tiles(store.generation, _config_key(), store, selection.period, selection.where)
+    try:
+        with st.spinner(t("cockpit.computing", lang)):
+            tiles = _tiles(store.generation, _config_key(), store, selection.period, selection.where)
+    except (MissingTabError, RequestError) as exc:  # a tile metric this data or filter cannot give
+        st.warning(str(exc))
+        return []
     marked = {a.metric: a for a in anomalies}
     open_actions = actions[actions["status"].isin(actions_lib.OPEN)] if len(actions) else actions
     for tile in tiles:
@@ -293,6 +312,10 @@ def why_section(store: Store, selection: Selection, lang: str, focus: str) -> No
     controls = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")
     controls.selectbox(t("cockpit.why.kpi", lang), options, index=options.index(focus), key=f"_w_{FOCUS_KEY}",
                        format_func=lambda m: catalog.label(m, lang), on_change=_remember(FOCUS_KEY), width=240)
+    problem = _cannot_compute(store, catalog, focus, selection, lang)
+    if problem:
+        st.info(problem)
+        return
     by = split_dimension(cfg, selection, catalog, focus)
     allowed = [d for d in cfg.why.dimensions if d in catalog.dimensions(focus) and d not in selection.fixed]
     if by is None:
