@@ -18,7 +18,9 @@ viewer = auth.enter(account, store, lang)  # the role as config/auth.yaml says n
 # A page's id (lib.access.PAGES_BY_ROLE) is its file name: pages/<id>.py.
 PAGES = {
     "nav.overview": [("pages/home.py", "page.home", ":material/home:")],
+    "cockpit.nav": [("pages/cockpit.py", "cockpit.page", ":material/speed:")],
     "nav.goals": [("pages/okr.py", "okr.page", ":material/flag:")],
+    "appraisal.nav": [("pages/appraisal.py", "appraisal.page", ":material/military_tech:")],
     "nav.data": [("pages/data_quality.py", "page.data_quality", ":material/fact_check:")],
 }
 allowed = {group: [p for p in pages if may_open(viewer, Path(p[0]).stem)] for group, pages in PAGES.items()}

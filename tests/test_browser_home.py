@@ -21,3 +21,18 @@ def test_home_page_in_chromium_english_and_chinese():
         assert shot.stat().st_size > 20_000
         screenshot(page, url + "/?lang=zh", "home_zh.png")
         assert "已加载内容" in page.inner_text("body")
+
+
+def test_a_deep_link_opened_first_runs_inside_the_app_frame():
+    """Right after a start, /data_quality must still go through app.py (its language switch
+    and sign-in gate), not run the page file on its own; once signed in it opens."""
+    require_chromium()
+    with running_app(DEMO) as url, browser_page() as page:
+        screenshot(page, url + "/data_quality?lang=en", "deep_link.png")
+        sidebar = page.inner_text('[data-testid="stSidebar"]')
+        assert "Language" in sidebar and "Data quality" not in sidebar
+        assert "app" not in sidebar.split()  # the old pages/ auto-navigation lists the file app.py
+        assert page.get_by_role("button", name="Sign in").is_visible()  # app.py's sign-in gate
+        sign_in(page, url, "e001")
+        screenshot(page, url + "/data_quality?lang=en", "deep_link_signed_in.png")
+        assert page.inner_text("h1") == "Data quality" and "Refresh now" in page.inner_text('[data-testid="stSidebar"]')

@@ -20,7 +20,20 @@ from lib.store import Store, StoreHolder
 LANG_KEY = "lang"
 
 
+def _run_inside_the_frame() -> None:
+    """A deep link (e.g. /okr) opened first after the server starts runs the page file on
+    its own: Streamlit still guesses "old multipage app" from the pages/ folder until some
+    run has called st.navigation. That run would skip app.py (its sidebar, language switch
+    and sign-in gate), so switch the guess off and rerun through app.py at once."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def lang() -> str:
+    _run_inside_the_frame()  # every page asks for the language first
     if LANG_KEY not in st.session_state:
         wanted = st.query_params.get("lang", DEFAULT_LANG)
         st.session_state[LANG_KEY] = wanted if wanted in LANGS else DEFAULT_LANG
@@ -109,17 +122,8 @@ def guard(page: str) -> Viewer:
     Stops the page unless the signed-in viewer's role may open it (lib.access.PAGES_BY_ROLE),
     so a page reached without the navigation draws nothing but the refusal.
     """
-    from streamlit.errors import StreamlitAPIException
-
+    _run_inside_the_frame()  # a deep link opened first after a start: through app.py's sign-in
     who = viewer()
-    if not who.username:
-        # The first run of a fresh server process for a page's URL (/data_quality) runs
-        # that file alone, without app.py (Streamlit's old pages/ mode, left once app.py
-        # calls st.navigation): send it to app.py and its login form.
-        try:
-            st.switch_page("app.py")
-        except StreamlitAPIException:  # app.py is not a page (normal runs, a page run on its own)
-            pass
     if not may_open(who, page):
         st.error(t("auth.page_refused" if who.username else "auth.sign_in_first", lang()))
         st.stop()
