@@ -12,7 +12,7 @@ from lib import ROOT
 from lib.access import Viewer
 
 # A page run on its own (no app.py, so no sign-in) sees what this viewer may see.
-ADMIN = Viewer("test-admin", "admin")
+ADMIN = Viewer("demo", "admin")
 VIEWER_KEY = "viewer"  # lib.ui.state.VIEWER_KEY
 TEST_COOKIE_KEY = "test-cookie-key-" + "x" * 32  # 48 bytes: long enough, not an example
 
