@@ -427,6 +427,23 @@ def viewer_for(config: AuthConfig, username: str, department: str | None) -> Vie
     return Viewer(username, user.role if user.role in ROLES else "", user.employee_id, department)
 
 
+class UnknownUser(ValueError):
+    """--as names no user of config/auth.yaml."""
+
+
+def viewer_as(config: AuthConfig, name: str, store) -> Viewer:
+    """The Viewer of a user named by username or by the employee_id of exactly one user
+    (the CLI's --as): the same role, department and rows as that user has in the app."""
+    key = normalise_username(name)
+    username = key if key in config.users else None
+    if username is None:
+        matches = [u for u, user in config.users.items() if normalise_username(user.employee_id or "") == key]
+        username = matches[0] if len(matches) == 1 else None
+    if username is None:
+        raise UnknownUser(f"no user {name!r} in config/auth.yaml (give a username, or the employee_id of one user)")
+    return viewer_for(config, username, department_of(store, config.users[username].employee_id))
+
+
 def department_of(store, employee_id: str | None) -> str | None:
     """A person's department from the staff tab (None when unknown: a manager then sees no rows)."""
     if not employee_id or not store.has("staff"):

@@ -10,6 +10,7 @@ from screenshot import sign_in, wait_for_streamlit  # noqa: E402 (scripts/ is on
 
 pytestmark = pytest.mark.browser
 
+PERSON_TAB = "Person"
 PAYLOAD = '<img src=x onerror="alert(1)">'
 
 
@@ -18,12 +19,20 @@ def nav_links(page) -> list[str]:
     return [link.inner_text().strip().split("\n")[-1] for link in page.query_selector_all('[data-testid="stSidebarNavLink"]')]
 
 
+def metric(page, label: str) -> str:
+    for tile in page.query_selector_all('[data-testid="stMetric"]'):
+        lines = [line.strip() for line in tile.inner_text().split("\n") if line.strip()]
+        if lines and lines[0] == label:
+            return lines[1]
+    raise AssertionError(f"no metric {label!r}")
+
+
 def shot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
 
-def test_staff_and_director_sign_in_and_a_copied_cookie_dies_with_sign_out(tmp_path):
+def test_staff_and_director_sign_in_see_their_appraisal_rows_and_a_copied_cookie_dies_with_sign_out(tmp_path):
     data = tmp_path / "csv"
     shutil.copytree(ROOT / "sample_data" / "csv", data)
     staff = (data / "staff.csv").read_text(encoding="utf-8-sig")
@@ -50,6 +59,15 @@ def test_staff_and_director_sign_in_and_a_copied_cookie_dies_with_sign_out(tmp_p
         assert f"Signed in as 郑凯{PAYLOAD} · Staff" in page.inner_text('[data-testid="stSidebar"]')
         assert page.query_selector('img[src="x"]') is None  # the name stayed text
         shot(page, "signed_in_staff_en.png")
+
+        page.goto(url + "/appraisal")  # his own appraisal, and nobody else's
+        wait_for_streamlit(page)
+        assert metric(page, "People appraised") == "1"
+        page.get_by_role("tab", name=PERSON_TAB).click()
+        picked = page.get_by_label("Show the details of").input_value()
+        assert picked == f"郑凯{PAYLOAD} (E021, 活动策划部)"  # the person picker: only him, as text
+        assert page.query_selector('img[src="x"]') is None
+        shot(page, "appraisal_staff_en.png")
 
         copied = [c for c in context.cookies() if c["name"] == "cockpit_auth"]
         assert copied[0]["sameSite"] == "Strict"
@@ -80,4 +98,8 @@ def test_staff_and_director_sign_in_and_a_copied_cookie_dies_with_sign_out(tmp_p
         wait_for_streamlit(page)
         assert "数据质量" in page.inner_text("h1")
         shot(page, "signed_in_director_zh.png")
+        page.get_by_role("link", name="绩效考核").click()
+        wait_for_streamlit(page)
+        assert int(metric(page, "考核人数")) >= 25  # the director: everyone
+        shot(page, "appraisal_director_zh.png")
     assert dialogs == []  # no script ever ran
