@@ -11,7 +11,6 @@ import pandas as pd
 import pytest
 
 from lib import ROOT
-from lib.access import Viewer, restrict
 from lib.config import sources_for_data
 from lib.export import csv_bytes, xlsx_bytes
 from lib.metrics import Request, load_catalog, run
@@ -147,37 +146,6 @@ def test_a_staff_lookup_binds_the_employee_id(golden_store, hostile_sheet):
     store = load_store(sources_for_data(str(hostile_sheet)))
     assert department_of(store, "E002") == "数字营销部"
     assert department_of(store, "E002' OR '1'='1") is None
-
-
-# ---- personal rows are cached per viewer ---------------------------------------------------
-
-
-class FakeStore:
-    generation = 7
-
-
-def test_cached_rows_of_manager_x_never_reach_manager_y():
-    from lib.ui.state import cached_per_viewer
-
-    staff = pd.DataFrame({"employee_id": ["E002", "E007", "E003", "E008"],
-                          "department": ["数字营销部", "数字营销部", "内容运营部", "内容运营部"]})
-    calls = []
-
-    @cached_per_viewer(ttl=60)
-    def scores(store, viewer, period):
-        calls.append(viewer.username)
-        return restrict(viewer, staff.assign(period=period), staff)
-
-    x = Viewer("mgr-x", "manager", "E002", "数字营销部")
-    y = Viewer("mgr-y", "manager", "E003", "内容运营部")
-    scores.clear()
-    assert list(scores(FakeStore(), x, "2026-Q3")["employee_id"]) == ["E002", "E007"]
-    assert list(scores(FakeStore(), y, "2026-Q3")["employee_id"]) == ["E003", "E008"]
-    assert list(scores(FakeStore(), x, "2026-Q3")["employee_id"]) == ["E002", "E007"]
-    assert calls == ["mgr-x", "mgr-y"]  # X's second call came from the cache, Y's did not
-    demoted = Viewer("mgr-x", "staff", "E002", "数字营销部")  # X's role changed: a new key
-    assert list(scores(FakeStore(), demoted, "2026-Q3")["employee_id"]) == ["E002"]
-    assert calls == ["mgr-x", "mgr-y", "mgr-x"]
 
 
 # ---- server settings -----------------------------------------------------------------------

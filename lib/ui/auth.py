@@ -91,14 +91,26 @@ def setup_or_stop(lang: str) -> Setup:
         key = auth.resolve_cookie_key(_configured_key(), demo, runtime().demo_key)
         auth.refuse_demo_users(config, demo)
     except ConfigError as exc:
-        st.error(t("app.config_invalid", lang))
-        show_issues(exc.issues, lang)
-        st.stop()
+        issues = exc.issues
+
+        def config_invalid() -> None:
+            st.error(t("app.config_invalid", lang))
+            show_issues(issues, lang)
+
+        only_page(config_invalid, t("app.title", lang))
     except auth.AuthSetupError as exc:
         LOG.error("%s", exc)
-        st.error(str(exc))
-        st.stop()
+        reason = str(exc)
+        only_page(lambda: st.error(reason), t("app.title", lang))
     return Setup(config, key, demo)
+
+
+def only_page(draw, title: str) -> None:
+    """Run `draw` as the app's one and only page, then stop. Calling st.navigation also
+    keeps Streamlit from listing the files of pages/ by themselves (its guess for an app
+    that has not called st.navigation yet)."""
+    st.navigation([st.Page(draw, title=title, url_path="start", default=True)], position="hidden").run()
+    st.stop()
 
 
 # ---------------------------------------------------------------------------------------
@@ -223,13 +235,9 @@ def gate(lang: str) -> Account:
     if not st.session_state.get("authentication_status"):
         def sign_in() -> None:
             _sign_in_page(authenticator, login, setup, lang)
+            _flush_cookie(authenticator)
 
-        # The only page in the navigation: no other page is listed (nor auto-discovered
-        # from pages/, which Streamlit would do for an app that never calls st.navigation).
-        st.navigation([st.Page(sign_in, title=t("auth.form_title", lang), icon=":material/login:")],
-                      position="hidden").run()
-        _flush_cookie(authenticator)
-        st.stop()
+        only_page(sign_in, t("auth.form_title", lang))
     _flush_cookie(authenticator)
     username = st.session_state["username"]
     rt.sessions.touch(st.session_state[SESSION_KEY])

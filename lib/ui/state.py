@@ -128,27 +128,3 @@ def guard(page: str) -> Viewer:
         st.error(t("auth.page_refused" if who.username else "auth.sign_in_first", lang()))
         st.stop()
     return who
-
-
-def cached_per_viewer(ttl: float = 600, max_entries: int = 256):
-    """st.cache_data for a function returning personal rows, `compute(store, viewer, *args)`.
-
-    The cache key is the store's generation, the viewer's cache_key() and the other
-    arguments, so manager X's rows are never handed to manager Y (nor to X after a role
-    change). The store and viewer objects themselves are not hashed.
-    """
-    def wrap(compute):
-        name = f"{compute.__module__}.{compute.__qualname__}"
-
-        @st.cache_data(ttl=ttl, max_entries=max_entries, show_spinner=False)
-        def cached(_store, _viewer, function: str, generation: int, viewer_key: tuple, *args):
-            return compute(_store, _viewer, *args)
-
-        def call(store: Store, who: Viewer, *args):
-            return cached(store, who, name, store.generation, who.cache_key(), *args)
-
-        call.__wrapped__ = compute
-        call.clear = cached.clear
-        return call
-
-    return wrap
