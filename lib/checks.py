@@ -4,9 +4,11 @@ Each entry loads and validates one file and raises lib.issues.ConfigError with e
 problem it found. A new config file is added here once.
 """
 from lib.config import load_sources
+from lib.customers.config import load_customers_config
 from lib.metrics.spec import load_catalog
 
 CONFIG_LOADERS = (
     load_sources,
     load_catalog,
+    load_customers_config,
 )

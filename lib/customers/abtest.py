@@ -97,7 +97,10 @@ def compare_variants(rows: pd.DataFrame, settings: AbtestSettings) -> pd.DataFra
         control = _Variant(float(control_row["users"]), float(control_row["conversions"]))
         for position, (_, row) in enumerate(group.iterrows()):
             out.append(_compare(experiment_id, row, control, position == 0, settings))
-    return pd.DataFrame(out, columns=COLUMNS)
+    frame = pd.DataFrame(out, columns=COLUMNS)
+    for name in ("users", "conversions", "needed_users"):  # counts stay whole numbers next to nulls
+        frame[name] = pd.Series([r[name] for r in out], dtype=object)
+    return frame
 
 
 def _compare(experiment_id, row, control: _Variant, is_control: bool, settings: AbtestSettings) -> dict:

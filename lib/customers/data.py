@@ -27,6 +27,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from lib.metrics.compiler import RequestError
 from lib.store import MissingTabError, Store
 
 # The text columns of the customers tab a scope may filter on.
@@ -34,8 +35,8 @@ CUSTOMER_DIMENSIONS = ("channel", "region", "product_line", "segment")
 _landing_lock = threading.Lock()
 
 
-class ScopeError(ValueError):
-    """A filter the customers tab cannot apply (unknown column)."""
+class ScopeError(RequestError):
+    """A filter the customers tab cannot apply (unknown column); the CLI exits 2 on it."""
 
 
 @dataclass(frozen=True)
