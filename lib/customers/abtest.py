@@ -98,7 +98,8 @@ def compare_variants(rows: pd.DataFrame, settings: AbtestSettings) -> pd.DataFra
         for position, (_, row) in enumerate(group.iterrows()):
             out.append(_compare(experiment_id, row, control, position == 0, settings))
     frame = pd.DataFrame(out, columns=COLUMNS)
-    for name in ("users", "conversions", "needed_users"):  # counts stay whole numbers next to nulls
+    # counts stay whole numbers next to nulls, and a missing verdict stays None (not NaN)
+    for name in ("users", "conversions", "needed_users", "verdict", "problem", "metric"):
         frame[name] = pd.Series([r[name] for r in out], dtype=object)
     return frame
 

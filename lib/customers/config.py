@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from lib.config import CONFIG_DIR, load_yaml_model
 
@@ -57,15 +57,20 @@ class RfmSettings(Strict):
     high_value: MinScores = MinScores(recency=3, frequency=4, monetary=4)
     tiers: dict[Literal["high_value", "potential", "dormant"], TierText]
 
+    @field_validator("tiers")
+    @classmethod
+    def _every_tier(cls, tiers: dict) -> dict:
+        missing = [t for t in TIERS if t not in tiers]
+        if missing:
+            raise ValueError(f"needs label and care for {', '.join(missing)} too")
+        return tiers
+
     @model_validator(mode="after")
     def _scores_within_bins(self):
-        for name in ("recency", "frequency", "monetary"):
-            if getattr(self.high_value, name) > self.bins:
-                raise ValueError(f"high_value.{name} is {getattr(self.high_value, name)} but scores run from 1 to "
-                                 f"bins = {self.bins}")
-        missing = [t for t in TIERS if t not in self.tiers]
-        if missing:
-            raise ValueError(f"tiers needs an entry for {', '.join(missing)}")
+        too_high = [f"{name} {getattr(self.high_value, name)}" for name in ("recency", "frequency", "monetary")
+                    if getattr(self.high_value, name) > self.bins]
+        if too_high:
+            raise ValueError(f"high_value asks for {', '.join(too_high)} but scores run from 1 to bins = {self.bins}")
         return self
 
 

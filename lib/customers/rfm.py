@@ -120,8 +120,9 @@ def tier_customers(store: Store, scope: Scope, settings: RfmSettings, viewer: Vi
         query = query.limit(limit)
     with tables.engine.connect() as conn:
         frame = pd.DataFrame(conn.execute(query).fetchall(), columns=LIST_COLUMNS)
-    for name in ("acquired_at", "last_order"):
-        frame[name] = pd.to_datetime(frame[name]).dt.date
+    for name in ("acquired_at", "last_order"):  # a customer without orders has no last order: None, not NaT
+        frame[name] = pd.Series([None if pd.isna(x) else pd.Timestamp(x).date() for x in frame[name]],
+                                dtype=object, index=frame.index)
     frame["orders"] = pd.to_numeric(frame["orders"]).astype("int64")
     frame["revenue"] = pd.to_numeric(frame["revenue"]).astype("float64")
     for name in ("recency", "frequency", "monetary"):
