@@ -41,15 +41,9 @@ def tab_summaries(store: Store, now: dt.datetime | None = None) -> list[TabSumma
 
 def data_period(store: Store) -> tuple[dt.date, dt.date] | None:
     """First and last day of marketing_daily, computed where the tab lives."""
-    if not store.has("marketing_daily"):
-        return None
-    rel = store.relation("marketing_daily")
-    date = rel.selectable.c.date
-    with rel.engine.connect() as conn:
-        first, last = conn.execute(sa.select(sa.func.min(date), sa.func.max(date))).one()
-    if first is None:
-        return None
-    return pd.Timestamp(first).date(), pd.Timestamp(last).date()
+    from lib.dimensions import date_span
+
+    return date_span(store)
 
 
 def quarantine_rows(store: Store, tab: str | None = None) -> list[QuarantinedRow]:
