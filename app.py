@@ -10,7 +10,7 @@ state.language_switch()  # its callback has already stored a new choice before t
 lang = state.lang()
 
 PAGES = {
-    "nav.overview": [("pages/home.py", "page.home", "🏠")],
+    "nav.overview": [("pages/home.py", "page.home", "🏠"), ("pages/customers.py", "customers.page", "💎")],
     "nav.data": [("pages/data_quality.py", "page.data_quality", "🧪")],
 }
 navigation = st.navigation({

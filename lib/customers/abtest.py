@@ -147,3 +147,12 @@ def experiments(store: Store, settings: AbtestSettings) -> pd.DataFrame:
     require(store, "experiments", needed_by="A/B tests")
     rows = store.read("experiments")
     return compare_variants(rows, settings)
+
+
+def rate_interval(conversions: float, users: float, alpha: float) -> tuple[float, float] | None:
+    """The (1 - alpha) Wald interval of one conversion rate, clipped to [0, 1] (for charts)."""
+    if users <= 0 or conversions > users:
+        return None
+    rate = conversions / users
+    half = norm.ppf(1 - alpha / 2) * math.sqrt(rate * (1 - rate) / users)
+    return max(0.0, rate - half), min(1.0, rate + half)
