@@ -1,5 +1,6 @@
 """Strings of the Customer value page (pages/customers.py, lib/ui/customers.py)."""
 STRINGS = {
+    "customers.nav": {"en": "Customers", "zh": "客户"},
     "customers.page": {"en": "Customer value", "zh": "客户价值"},
     "customers.title": {"en": "Customer value", "zh": "客户价值"},
     "customers.intro": {
@@ -96,7 +97,7 @@ STRINGS = {
         "zh": "最近消费、消费频次、消费金额各评 1–{bins} 分（按当前筛选下全部客户的分位数分箱）。"
               "沉睡：{cutoff} 之后无订单。高价值：R ≥ {r}、F ≥ {f}、M ≥ {m}。其余为潜力客户。",
     },
-    "customers.tier_customers": {"en": "{n} customers · {share} of all", "zh": "{n} 位客户 · 占 {share}"},
+    "customers.tier_customers": {"en": "{n} customer(s) · {share} of all", "zh": "{n} 位客户 · 占 {share}"},
     "customers.tier_revenue": {"en": "Revenue share", "zh": "销售额占比"},
     "customers.care": {"en": "Suggested care", "zh": "建议维护方式"},
     "customers.tier_chart": {"en": "Share of customers and of revenue", "zh": "客户占比与销售额占比"},
