@@ -61,9 +61,10 @@ with tabs[0]:
             st.altair_chart(ui.heatmap(matrix, lang), width="stretch")
             st.altair_chart(ui.curves(retention_curves(cohorts, config.cohorts.max_months), lang), width="stretch")
             st.caption(t("customers.curves_caption", lang, last=cohorts.last_month_label))
-            left, right = st.columns([3, 2])
+            left, right = st.columns([2, 3])
             left.altair_chart(ui.repeat_bars(rates, lang), width="stretch")
-            right.dataframe(ui.repeat_table(rates, lang), hide_index=True, width="stretch")
+            right.dataframe(ui.repeat_table(rates, lang), hide_index=True, width="stretch",
+                            height=ui.table_height(len(rates)))
 
 # ---- lifetime value ----------------------------------------------------------------------
 with tabs[1]:
@@ -75,15 +76,15 @@ with tabs[1]:
         st.caption(t("customers.ltv_caption", lang, margin=margin, horizon=config.ltv.ratio_horizon))
         if not store.has("marketing_daily"):
             st.info(t("customers.no_cac", lang))
-        st.dataframe(ui.ltv_display(table, lang, config.ltv.payback_max_months), hide_index=True, width="stretch")
+        st.dataframe(ui.ltv_display(table, lang, config.ltv.payback_max_months), hide_index=True, width="stretch",
+                     height=ui.table_height(len(table)))
         if table["ltv_12"].isna().any():
             st.caption(t("customers.ltv_missing", lang, n=config.ltv.min_customers_per_point))
-        left, right = st.columns([3, 2])
         if values:
-            left.altair_chart(ui.ltv_curves(values, lang), width="stretch")
+            st.altair_chart(ui.ltv_curves(values, lang), width="stretch")
         ratio_chart = ui.ltv_ratio_bars(table, lang) if "ltv_cac" in table else None
         if ratio_chart is not None:
-            right.altair_chart(ratio_chart, width="stretch")
+            st.altair_chart(ratio_chart, width="stretch")
 
 # ---- RFM tiers ---------------------------------------------------------------------------
 with tabs[2]:
@@ -97,9 +98,9 @@ with tabs[2]:
         boxes = st.columns(len(TIERS))
         for box, row in zip(boxes, summary.frame.itertuples()):
             with box.container(border=True):
-                st.metric(labels[row.tier], fmt.pct(row.revenue_share), help=t("customers.tier_revenue", lang))
-                st.caption(t("customers.tier_customers", lang, n=fmt.number(row.customers),
-                             share=fmt.pct(row.customer_share)))
+                st.metric(labels[row.tier], fmt.number(row.customers))
+                st.caption(t("customers.tier_shares", lang, customers=fmt.pct(row.customer_share),
+                             revenue=fmt.pct(row.revenue_share)))
                 st.markdown(f"**{t('customers.care', lang)}**")
                 st.text(config.rfm.tiers[row.tier].care.get(lang))
         st.altair_chart(ui.tier_bars(summary.frame, labels, lang), width="stretch")
@@ -129,16 +130,17 @@ with tabs[3]:
         st.caption(t("customers.ab_caption", lang, alpha=f"{ab.alpha:g}", level=level,
                      band=fmt.pct(ab.min_relative_lift, 0), power=fmt.pct(ab.power, 0)))
         results = ui.experiments(gen, store, config, key)
+        summary = ui.ab_summary(results, lang)
+        st.subheader(t("customers.ab_summary", lang))
+        st.dataframe(summary, hide_index=True, width="stretch", height=ui.table_height(len(summary)))
         for experiment_id, group in results.groupby("experiment_id", sort=False):
             with st.container(border=True):
                 st.subheader(experiment_id)
                 first = group.iloc[0]
-                if first["metric"] or first["start_date"] is not None:
-                    st.caption(t("customers.ab_period", lang, metric=first["metric"] or fmt.DASH,
-                                 start=first["start_date"] or fmt.DASH, end=first["end_date"] or fmt.DASH))
-                left, right = st.columns([3, 2])
-                left.dataframe(ui.ab_display(group, lang, level), hide_index=True, width="stretch")
-                right.altair_chart(ui.ab_chart(group, ab.alpha, lang, level), width="stretch")
+                st.caption(t("customers.ab_period", lang, metric=first["metric"] or fmt.DASH,
+                             start=first["start_date"] or fmt.DASH, end=first["end_date"] or fmt.DASH))
+                st.dataframe(ui.ab_display(group, lang, level), hide_index=True, width="stretch")
+                st.altair_chart(ui.ab_chart(group, ab.alpha, lang, level), width="stretch")
 
 # ---- break-even --------------------------------------------------------------------------
 with tabs[4]:

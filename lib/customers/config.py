@@ -78,7 +78,7 @@ class AbtestSettings(Strict):
     alpha: float = Field(0.05, gt=0, lt=0.5, description="significant when the two-sided p-value is below this")
     power: float = Field(0.8, gt=0.5, lt=1, description="power for the sample size needed")
     min_relative_lift: float = Field(
-        0.05, gt=0, lt=1,
+        0.2, gt=0, lt=1,
         description="smaller lifts do not matter: a CI within +/- this share of the control rate means no effect")
 
 

@@ -97,8 +97,8 @@ STRINGS = {
         "zh": "最近消费、消费频次、消费金额各评 1–{bins} 分（按当前筛选下全部客户的分位数分箱）。"
               "沉睡：{cutoff} 之后无订单。高价值：R ≥ {r}、F ≥ {f}、M ≥ {m}。其余为潜力客户。",
     },
-    "customers.tier_customers": {"en": "{n} customer(s) · {share} of all", "zh": "{n} 位客户 · 占 {share}"},
-    "customers.tier_revenue": {"en": "Revenue share", "zh": "销售额占比"},
+    "customers.tier_shares": {"en": "{customers} of customers · {revenue} of revenue",
+                              "zh": "占客户 {customers} · 占销售额 {revenue}"},
     "customers.care": {"en": "Suggested care", "zh": "建议维护方式"},
     "customers.tier_chart": {"en": "Share of customers and of revenue", "zh": "客户占比与销售额占比"},
     "customers.share_customers": {"en": "Customers", "zh": "客户"},
@@ -143,6 +143,7 @@ STRINGS = {
     "customers.col_verdict": {"en": "Verdict", "zh": "结论"},
     "customers.col_problem": {"en": "Problem", "zh": "问题"},
     "customers.control": {"en": "control", "zh": "对照组"},
+    "customers.col_control": {"en": "Control", "zh": "对照组"},
     "customers.verdict.significant": {"en": "significant", "zh": "显著"},
     "customers.verdict.not_yet": {"en": "not yet", "zh": "尚无定论"},
     "customers.verdict.no_effect": {"en": "no effect", "zh": "无效果"},

@@ -19,8 +19,20 @@ from lib.store import Store
 
 TTL = 300
 PREVIEW_ROWS = 50
+CHANNEL_COLORS = alt.Scale(scheme="tableau20")  # a dozen channels need more than ten colours
+# Every channel in the legend, under the chart (a legend beside it is cut at the chart's height).
+CHANNEL_LEGEND = alt.Legend(orient="bottom", columns=6, symbolLimit=0, labelLimit=160)
+VERDICT_COLORS = {"control": "#9D9D9D", "significant": "#54A24B", "not_yet": "#F58518", "no_effect": "#4C78A8"}
 FILTERS = (("channel", "customers.channels"), ("region", "customers.regions"),
            ("product_line", "customers.product_lines"))
+
+
+LABELS = alt.Axis(labelOverlap=False, labelLimit=220)  # every bar keeps its name
+
+
+def table_height(rows: int, cap: int = 640) -> int:
+    """Tall enough for every row of a short table (st.dataframe rows are 35 px)."""
+    return min(35 * (rows + 1) + 3, cap)
 
 
 # ---------------------------------------------------------------------------------------
@@ -153,8 +165,7 @@ def heatmap(matrix: pd.DataFrame, lang: str) -> alt.Chart:
     text = alt.Chart(data).mark_text(fontSize=10).encode(
         x=x, y=y, text="label:N",
         color=alt.condition("datum.dark", alt.value("white"), alt.value("#333333")))
-    rows = matrix["cohort"].nunique()
-    return (cells + text).properties(height=max(120, 26 * rows))
+    return (cells + text).properties(height=alt.Step(26))
 
 
 def curves(frame: pd.DataFrame, lang: str) -> alt.Chart:
@@ -163,7 +174,8 @@ def curves(frame: pd.DataFrame, lang: str) -> alt.Chart:
     return alt.Chart(data, title=t("customers.curves", lang)).mark_line(point=True).encode(
         x=alt.X("month:Q", title=t("customers.month_axis", lang), axis=alt.Axis(tickMinStep=1)),
         y=alt.Y("retention:Q", title=t("customers.retention", lang), axis=alt.Axis(format="%")),
-        color=alt.Color("channel:N", title=t("customers.col_channel", lang)),
+        color=alt.Color("channel:N", title=t("customers.col_channel", lang), scale=CHANNEL_COLORS,
+                        legend=CHANNEL_LEGEND),
         opacity=alt.condition(highlight, alt.value(1.0), alt.value(0.15)),
         tooltip=[alt.Tooltip("channel:N", title=t("customers.col_channel", lang)),
                  alt.Tooltip("month:Q", title=t("customers.month_axis", lang)),
@@ -185,11 +197,11 @@ def repeat_table(rates: pd.DataFrame, lang: str) -> pd.DataFrame:
 def repeat_bars(rates: pd.DataFrame, lang: str) -> alt.Chart:
     return alt.Chart(rates, title=t("customers.repeat_title", lang)).mark_bar().encode(
         x=alt.X("repeat_rate:Q", title=t("customers.col_repeat_rate", lang), axis=alt.Axis(format="%")),
-        y=alt.Y("channel:N", title=None, sort="-x"),
+        y=alt.Y("channel:N", title=None, sort="-x", axis=LABELS),
         tooltip=[alt.Tooltip("channel:N", title=t("customers.col_channel", lang)),
                  alt.Tooltip("repeat_rate:Q", title=t("customers.col_repeat_rate", lang), format=".1%"),
                  alt.Tooltip("buyers:Q", title=t("customers.col_buyers", lang), format=",")],
-    ).properties(height=max(160, 26 * len(rates)))
+    ).properties(height=alt.Step(26))
 
 
 # ---------------------------------------------------------------------------------------
@@ -230,19 +242,25 @@ def ltv_curves(values: list, lang: str, horizon: int = 24) -> alt.Chart:
                 rows.append((v.channel, n, float(value), projected_label))
     data = pd.DataFrame(rows, columns=["channel", "months", "value", "kind"])
     highlight = alt.selection_point(fields=["channel"], bind="legend")
-    return alt.Chart(data, title=t("customers.ltv_curve", lang)).mark_line(point=alt.OverlayMarkDef(size=18)).encode(
+    base = alt.Chart(data).encode(
         x=alt.X("months:Q", title=t("customers.month_axis", lang), axis=alt.Axis(tickMinStep=1)),
-        y=alt.Y("value:Q", title=t("customers.value", lang), axis=alt.Axis(format=",.0f", labelExpr="'¥' + datum.label")),
-        color=alt.Color("channel:N", title=t("customers.col_channel", lang)),
-        strokeDash=alt.StrokeDash("kind:N", title=t("customers.kind", lang),
-                                  scale=alt.Scale(domain=[observed_label, projected_label], range=[[1, 0], [5, 4]])),
-        detail="kind:N",
+        y=alt.Y("value:Q", title=t("customers.value", lang),
+                axis=alt.Axis(format=",.0f", labelExpr="'¥' + datum.label")),
+        color=alt.Color("channel:N", title=t("customers.col_channel", lang), scale=CHANNEL_COLORS,
+                        legend=CHANNEL_LEGEND),
         opacity=alt.condition(highlight, alt.value(1.0), alt.value(0.12)),
         tooltip=[alt.Tooltip("channel:N", title=t("customers.col_channel", lang)),
                  alt.Tooltip("kind:N", title=t("customers.kind", lang)),
                  alt.Tooltip("months:Q", title=t("customers.month_axis", lang)),
                  alt.Tooltip("value:Q", title=t("customers.value", lang), format=",.0f")],
-    ).add_params(highlight).properties(height=380)
+    )
+    # Observed: solid with a point per month; projected: dashed, drawn under it so the
+    # reader sees where the fit follows the data and where it goes on alone.
+    projected = base.transform_filter(alt.datum.kind == projected_label).mark_line(strokeDash=[5, 4], strokeWidth=1.5)
+    observed = base.transform_filter(alt.datum.kind == observed_label).mark_line(point=alt.OverlayMarkDef(size=16))
+    return (projected + observed).add_params(highlight).properties(
+        title=alt.TitleParams(t("customers.ltv_curve", lang),
+                              subtitle=f"— {observed_label}   - - {projected_label}"), height=400)
 
 
 def ltv_ratio_bars(table: pd.DataFrame, lang: str) -> alt.Chart | None:
@@ -251,13 +269,13 @@ def ltv_ratio_bars(table: pd.DataFrame, lang: str) -> alt.Chart | None:
         return None
     bars = alt.Chart(data, title=t("customers.ltv_ratio_chart", lang)).mark_bar().encode(
         x=alt.X("ltv_cac:Q", title=t("customers.col_ltv_cac", lang)),
-        y=alt.Y("channel:N", title=None, sort="-x"),
+        y=alt.Y("channel:N", title=None, sort="-x", axis=LABELS),
         color=alt.condition("datum.ltv_cac >= 1", alt.value("#4C78A8"), alt.value("#E45756")),
         tooltip=[alt.Tooltip("channel:N", title=t("customers.col_channel", lang)),
                  alt.Tooltip("ltv_cac:Q", title=t("customers.col_ltv_cac", lang), format=".2f"),
                  alt.Tooltip("cac:Q", title=t("customers.col_cac", lang), format=",.0f")])
     rules = alt.Chart(pd.DataFrame({"x": [1.0, 3.0]})).mark_rule(strokeDash=[4, 3], color="#888").encode(x="x:Q")
-    return (bars + rules).properties(height=max(160, 26 * len(data)))
+    return (bars + rules).properties(height=alt.Step(26))
 
 
 # ---------------------------------------------------------------------------------------
@@ -278,7 +296,7 @@ def tier_bars(summary: pd.DataFrame, labels: dict[str, str], lang: str) -> alt.C
         color=alt.Color("what:N", title=None, legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("tier:N", title=t("customers.tier", lang)), "what:N",
                  alt.Tooltip("share:Q", title=t("customers.share", lang), format=".1%")],
-    ).properties(height=48)
+    ).properties(height=alt.Step(22))
 
 
 def tier_list_display(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -307,6 +325,7 @@ def verdict_text(verdict, is_control: bool, lang: str) -> str:
 
 
 def ab_display(frame: pd.DataFrame, lang: str, level: str) -> pd.DataFrame:
+    """The variants of one experiment; the problem column only when a row has a problem."""
     def ci(low, high):
         return fmt.DASH if pd.isna(low) else f"{fmt.pct(low, 2, signed=True)} … {fmt.pct(high, 2, signed=True)}"
 
@@ -322,6 +341,21 @@ def ab_display(frame: pd.DataFrame, lang: str, level: str) -> pd.DataFrame:
         t("customers.col_needed", lang): [fmt.number(v) for v in frame["needed_users"]],
         t("customers.col_verdict", lang): [verdict_text(v, c, lang) for v, c in zip(frame["verdict"], frame["is_control"])],
         t("customers.col_problem", lang): [p or "" for p in frame["problem"]],
+    }).drop(columns=[] if frame["problem"].notna().any() else [t("customers.col_problem", lang)])
+
+
+def ab_summary(results: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """One row per tested variant of every experiment: the overview above the details."""
+    tested = results[~results["is_control"]]
+    controls = results[results["is_control"]].set_index("experiment_id")["variant"]
+    return pd.DataFrame({
+        t("customers.col_experiment", lang): tested["experiment_id"],
+        t("customers.col_variant", lang): tested["variant"],
+        t("customers.col_control", lang): [controls.get(e, fmt.DASH) for e in tested["experiment_id"]],
+        t("customers.col_lift", lang): [fmt.pct(v, 1, signed=True) for v in tested["lift"]],
+        t("customers.col_p", lang): [fmt.DASH if pd.isna(p) else f"{p:.4f}" for p in tested["p_value"]],
+        t("customers.col_needed", lang): [fmt.number(v) for v in tested["needed_users"]],
+        t("customers.col_verdict", lang): [verdict_text(v, False, lang) for v in tested["verdict"]],
     })
 
 
@@ -332,16 +366,20 @@ def ab_chart(frame: pd.DataFrame, alpha: float, lang: str, level: str) -> alt.Ch
         if interval is not None:
             rows.append((r.variant, r.rate, *interval, verdict_text(r.verdict, r.is_control, lang)))
     data = pd.DataFrame(rows, columns=["variant", "rate", "low", "high", "verdict"])
-    y = alt.Y("variant:N", title=None, sort=list(data["variant"]))
-    bars = alt.Chart(data).mark_rule(strokeWidth=2).encode(
+    y = alt.Y("variant:N", title=None, sort=list(data["variant"]), axis=LABELS)
+    domain = [verdict_text(v, v == "control", lang) for v in VERDICT_COLORS]
+    bars = alt.Chart(data).mark_rule(strokeWidth=3).encode(
         x=alt.X("low:Q", title=t("customers.col_rate", lang), axis=alt.Axis(format=".1%"),
-                scale=alt.Scale(zero=False)), x2="high:Q", y=y)
-    points = alt.Chart(data).mark_point(filled=True, size=90).encode(
-        x="rate:Q", y=y, color=alt.Color("verdict:N", title=t("customers.col_verdict", lang)),
+                scale=alt.Scale(zero=False)), x2="high:Q", y=y,
+        color=alt.Color("verdict:N", title=t("customers.col_verdict", lang),
+                        scale=alt.Scale(domain=domain, range=list(VERDICT_COLORS.values()))))
+    points = alt.Chart(data).mark_point(filled=True, size=110, color="#222").encode(
+        x="rate:Q", y=y,
         tooltip=[alt.Tooltip("variant:N", title=t("customers.col_variant", lang)),
                  alt.Tooltip("rate:Q", title=t("customers.col_rate", lang), format=".2%"),
-                 alt.Tooltip("low:Q", format=".2%"), alt.Tooltip("high:Q", format=".2%"), "verdict:N"])
-    return (bars + points).properties(title=t("customers.ab_chart", lang, level=level), height=40 * len(data) + 40)
+                 alt.Tooltip("low:Q", format=".2%"), alt.Tooltip("high:Q", format=".2%"),
+                 alt.Tooltip("verdict:N", title=t("customers.col_verdict", lang))])
+    return (bars + points).properties(title=t("customers.ab_chart", lang, level=level), height=alt.Step(40))
 
 
 # ---------------------------------------------------------------------------------------
@@ -370,14 +408,20 @@ def be_chart(frame: pd.DataFrame, lang: str) -> alt.Chart | None:
     data["item"] = [f"{t(f'customers.kind.{k}', lang)} · {n}" for k, n in zip(data["kind"], data["name"])]
     data["status_text"] = [t(f"customers.status.{s}", lang) for s in data["status"]]
     statuses = [t(f"customers.status.{s}", lang) for s in break_even.STATUSES]
-    bars = alt.Chart(data, title=t("customers.be_chart", lang)).mark_bar().encode(
-        x=alt.X("coverage:Q", title=t("customers.col_coverage", lang), axis=alt.Axis(format="%")),
-        y=alt.Y("item:N", title=None, sort=list(data["item"])),
-        color=alt.Color("status_text:N", title=t("customers.col_status", lang),
-                        scale=alt.Scale(domain=statuses, range=["#E45756", "#54A24B", "#BAB0AC"])),
-        tooltip=[alt.Tooltip("item:N", title=t("customers.col_name", lang)),
-                 alt.Tooltip("spend:Q", title=t("customers.col_spend", lang), format=",.0f"),
-                 alt.Tooltip("revenue:Q", title=t("customers.col_revenue", lang), format=",.0f"),
-                 alt.Tooltip("coverage:Q", title=t("customers.col_coverage", lang), format=".0%")])
+    # Coverage runs from nothing to many times spend: a log scale keeps both readable, and
+    # each item is a stalk from the 100% line to its coverage (left: not paid back).
+    data["drawn"] = data["coverage"].clip(lower=0.01)
+    data["even"] = 1.0
+    y = alt.Y("item:N", title=None, sort=list(data["item"]), axis=LABELS)
+    x = alt.X("drawn:Q", title=t("customers.col_coverage", lang), axis=alt.Axis(format="%"),
+              scale=alt.Scale(type="log"))
+    color = alt.Color("status_text:N", title=t("customers.col_status", lang),
+                      scale=alt.Scale(domain=statuses, range=["#E45756", "#54A24B", "#BAB0AC"]))
+    tooltip = [alt.Tooltip("item:N", title=t("customers.col_name", lang)),
+               alt.Tooltip("spend:Q", title=t("customers.col_spend", lang), format=",.0f"),
+               alt.Tooltip("revenue:Q", title=t("customers.col_revenue", lang), format=",.0f"),
+               alt.Tooltip("coverage:Q", title=t("customers.col_coverage", lang), format=".0%")]
+    stalks = alt.Chart(data).mark_rule(strokeWidth=2).encode(x=x, x2="even:Q", y=y, color=color)
+    heads = alt.Chart(data).mark_circle(size=90, opacity=1).encode(x=x, y=y, color=color, tooltip=tooltip)
     rule = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(strokeDash=[4, 3], color="#333").encode(x="x:Q")
-    return (bars + rule).properties(height=max(120, 24 * len(data)))
+    return (stalks + heads + rule).properties(title=t("customers.be_chart", lang), height=alt.Step(24))
