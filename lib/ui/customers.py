@@ -181,7 +181,7 @@ def curves(frame: pd.DataFrame, lang: str) -> alt.Chart:
                  alt.Tooltip("month:Q", title=t("customers.month_axis", lang)),
                  alt.Tooltip("customers:Q", title=t("customers.col_customers", lang), format=","),
                  alt.Tooltip("retention:Q", title=t("customers.retention", lang), format=".1%")],
-    ).add_params(highlight).properties(height=360)
+    ).add_params(highlight).properties(height=480)  # the whole chart, legend included
 
 
 def repeat_table(rates: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -260,7 +260,7 @@ def ltv_curves(values: list, lang: str, horizon: int = 24) -> alt.Chart:
     observed = base.transform_filter(alt.datum.kind == observed_label).mark_line(point=alt.OverlayMarkDef(size=16))
     return (projected + observed).add_params(highlight).properties(
         title=alt.TitleParams(t("customers.ltv_curve", lang),
-                              subtitle=f"— {observed_label}   - - {projected_label}"), height=400)
+                              subtitle=f"— {observed_label}   - - {projected_label}"), height=520)
 
 
 def ltv_ratio_bars(table: pd.DataFrame, lang: str) -> alt.Chart | None:
