@@ -159,3 +159,12 @@ def test_orders_in_a_database_and_customers_in_the_sheet_are_joined_in_duckdb(tm
     assert curves_dict(retention_curves(cohorts)) == CURVES
     again = customer_tables(store, Scope(AS_OF))  # landed once per load and as-of date
     assert again.activity.name == tables.activity.name
+
+
+def test_a_database_table_with_a_repeated_customer_id_is_reported(duckdb_url):
+    data = frames()
+    data["customers"] = pd.concat([data["customers"], data["customers"].iloc[[0]]], ignore_index=True)
+    write_tables(duckdb_url, data)
+    tables = customer_tables(load_store(sources_for_data(duckdb_url)), Scope(AS_OF))
+    assert tables.notes == ["1 customer_id(s) appear more than once in tab customers; "
+                            "their customers and orders are counted once per row"]

@@ -68,15 +68,16 @@ def load_cohorts(store: Store, scope: Scope) -> Cohorts:
 def _sizes_query(t: CustomerTables) -> sa.Select:
     c = t.customers.c
     cohort = month_number(c.acquired_at)
-    return (sa.select(cohort.label("cohort"), c.channel, sa.func.count(sa.distinct(c.customer_id)))
-            .group_by(cohort, c.channel))
+    return sa.select(cohort.label("cohort"), c.channel, sa.func.count()).group_by(cohort, c.channel)
 
 
 def _cells_query(t: CustomerTables, last_month: int) -> sa.Select:
     c, a = t.customers.c, t.activity.c
     cohort = month_number(c.acquired_at)
     k = a.month_number - cohort
-    return (sa.select(cohort.label("cohort"), c.channel, k.label("month"), sa.func.count(sa.distinct(a.customer_id)),
+    # The activity has one row per customer and month, so COUNT(*) counts active
+    # customers (a DISTINCT would double the time over a million orders).
+    return (sa.select(cohort.label("cohort"), c.channel, k.label("month"), sa.func.count(),
                       sa.func.sum(a.orders), sa.func.sum(a.revenue))
             .select_from(t.customers.join(t.activity, a.customer_id == c.customer_id))
             .where(a.month_number <= sa.bindparam("last_month", last_month, type_=sa.Integer))
