@@ -12,6 +12,14 @@ PAGE = "pages/customers.py"
 SAMPLE = ROOT / "sample_data" / "csv"
 
 
+def open_tab(at, label: str):
+    """Click a tab: only the open tab is computed and drawn."""
+    at.session_state["cv_tab"] = label
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def frame_with(at, column):
     return next(d.value for d in at.dataframe if column in d.value.columns)
 
@@ -40,7 +48,13 @@ def test_retention_tab(fixture_page):
     assert "1 order(s) are dated in a month before their customer's acquired_at" in texts(at)
 
 
+def test_only_the_open_tab_is_drawn(fixture_page):
+    assert "Retention by acquisition month" in texts(fixture_page)
+    assert not frames_with(fixture_page, "LTV 24 months") and not frames_with(fixture_page, "Control")
+
+
 def test_lifetime_value_tab(fixture_page):
+    open_tab(fixture_page, "Lifetime value")
     ltv = frame_with(fixture_page, "LTV 24 months").set_index("Channel")
     assert ltv.loc["抖音", "CAC"] == "¥420" and ltv.loc["EDM", "CAC"] == "¥150"
     assert ltv.loc["抖音", "First month"] == "¥152"
@@ -49,7 +63,7 @@ def test_lifetime_value_tab(fixture_page):
 
 
 def test_rfm_tab_and_tier_lists(fixture_page):
-    at = fixture_page
+    at = open_tab(fixture_page, "RFM tiers")
     metrics = {m.label: m.value for m in at.metric}
     assert (metrics["High value"], metrics["Potential"], metrics["Dormant"]) == ("1", "8", "1")
     assert "10.0% of customers · 19.2% of revenue" in texts(at)  # 410 of 2,130
@@ -64,13 +78,13 @@ def test_rfm_tab_and_tier_lists(fixture_page):
 
 
 def test_a_meeting_room_viewer_gets_no_customer_list(monkeypatch):
-    at = run_page(monkeypatch, PAGE, FIXTURE, session={"viewer": Viewer("screen", "viewer")})
+    at = run_page(monkeypatch, PAGE, FIXTURE, session={"viewer": Viewer("screen", "viewer"), "cv_tab": "RFM tiers"})
     assert "Customer lists are not shown to this role." in texts(at)
     assert not frames_with(at, "R · F · M") and not at.get("download_button")
 
 
 def test_ab_tab(fixture_page):
-    at = fixture_page
+    at = open_tab(fixture_page, "A/B tests")
     summary = frame_with(at, "Control")
     assert summary[["Experiment", "Variant", "Control", "Verdict"]].values.tolist() == [
         ["EXP-CTA", "A", "B", "significant"], ["EXP-PRICE", "low", "control", "not yet"],
@@ -82,7 +96,7 @@ def test_ab_tab(fixture_page):
 
 
 def test_break_even_tab(fixture_page):
-    at = fixture_page
+    at = open_tab(fixture_page, "Break-even")
     assert "2 not paid back after 6 months" in [e.value for e in at.error]
     table = frame_with(at, "Shortfall")
     assert table[["Kind", "Name", "Spend", "Revenue", "Paid back", "Status"]].values.tolist()[:2] == [
@@ -100,8 +114,11 @@ def test_filters_narrow_the_customers(fixture_page):
 def test_in_chinese(monkeypatch):
     at = run_page(monkeypatch, PAGE, FIXTURE, lang="zh")
     assert at.title[0].value == "客户价值"
-    assert {"客户数", "复购率", "高价值客户", "沉睡客户"} <= {m.label for m in at.metric}
+    assert {"客户数", "复购率"} <= {m.label for m in at.metric}
+    open_tab(at, "RFM 分层")
+    assert {"高价值客户", "沉睡客户"} <= {m.label for m in at.metric}
     assert "重点维护" in texts(at)
+    open_tab(at, "A/B 实验")
     assert frame_with(at, "结论")["结论"].tolist()[:2] == ["显著"] + ["尚无定论"]
 
 
@@ -109,9 +126,10 @@ def test_a_missing_tab_is_named_and_the_rest_of_the_page_works(monkeypatch, tmp_
     (tmp_path / "experiments.csv").write_text((FIXTURE / "experiments.csv").read_text(encoding="utf-8"),
                                               encoding="utf-8")
     at = run_page(monkeypatch, PAGE, tmp_path)
-    needs = [i.value for i in at.info]
-    assert any(n.startswith("This part needs the tab(s) customers, orders") for n in needs)
-    assert any("marketing_daily" in n for n in needs)
+    assert [i.value for i in at.info][0].startswith("This part needs the tab(s) customers, orders")
+    open_tab(at, "Break-even")
+    assert [i.value for i in at.info][0].startswith("This part needs the tab(s) marketing_daily")
+    open_tab(at, "A/B tests")
     assert frame_with(at, "Control")["Verdict"].tolist()[0] == "significant"
 
 
@@ -119,7 +137,7 @@ def test_sample_data(monkeypatch):
     at = run_page(monkeypatch, PAGE, SAMPLE, timeout=120)
     metrics = {m.label: m.value for m in at.metric}
     assert int(metrics["Customers"].replace(",", "")) > 3000
-    ltv = frame_with(at, "LTV 24 months")
+    ltv = frame_with(open_tab(at, "Lifetime value"), "LTV 24 months")
     assert len(ltv) >= 8 and (ltv["LTV 24 months"] != "—").all() and (ltv["CAC"] != "—").all()
-    verdicts = set(frame_with(at, "Control")["Verdict"])
+    verdicts = set(frame_with(open_tab(at, "A/B tests"), "Control")["Verdict"])
     assert verdicts == {"significant", "not yet", "no effect"}
