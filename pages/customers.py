@@ -147,9 +147,9 @@ def ab_tab() -> None:
     st.dataframe(summary, hide_index=True, width="stretch", height=ui.table_height(len(summary)))
     for experiment_id, group in results.groupby("experiment_id", sort=False):
         with st.container(border=True):
-            st.subheader(experiment_id)
+            st.subheader(ui.plain(experiment_id))
             first = group.iloc[0]
-            st.caption(t("customers.ab_period", lang, metric=first["metric"] or fmt.DASH,
+            st.caption(t("customers.ab_period", lang, metric=ui.plain(first["metric"] or fmt.DASH),
                          start=first["start_date"] or fmt.DASH, end=first["end_date"] or fmt.DASH))
             st.dataframe(ui.ab_display(group, lang, level), hide_index=True, width="stretch")
             st.altair_chart(ui.ab_chart(group, ab.alpha, lang, level), width="stretch")

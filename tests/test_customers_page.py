@@ -141,3 +141,13 @@ def test_sample_data(monkeypatch):
     assert len(ltv) >= 8 and (ltv["LTV 24 months"] != "—").all() and (ltv["CAC"] != "—").all()
     verdicts = set(frame_with(open_tab(at, "A/B tests"), "Control")["Verdict"])
     assert verdicts == {"significant", "not yet", "no effect"}
+
+
+def test_sheet_text_in_headings_stays_text(monkeypatch, tmp_path):
+    (tmp_path / "experiments.csv").write_text(
+        "experiment_id,variant,users,conversions,metric\n"
+        "[EXP](https://x.example) **1**,A,100,10,<b>signup</b>\n[EXP](https://x.example) **1**,B,100,12,<b>signup</b>\n",
+        encoding="utf-8")
+    at = open_tab(run_page(monkeypatch, PAGE, tmp_path), "A/B tests")
+    assert [h.value for h in at.subheader][-1] == r"\[EXP\]\(https://x\.example\) \*\*1\*\*"
+    assert any(c.value.startswith(r"\<b\>signup\</b\> · ") for c in at.caption)

@@ -3,6 +3,7 @@ generation, the page's filters, charts and display tables. Numbers come from lib
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import altair as alt
 import pandas as pd
@@ -28,6 +29,15 @@ FILTERS = (("channel", "customers.channels"), ("region", "customers.regions"),
 
 
 LABELS = alt.Axis(labelOverlap=False, labelLimit=220)  # every bar keeps its name
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def plain(text) -> str:
+    """Sheet text for a heading or caption (which render Markdown): every Markdown
+    character escaped, so a cell shows as typed and never becomes a link or markup."""
+    return _MARKDOWN.sub(r"\\\1", str(text))
 
 
 def table_height(rows: int, cap: int = 640) -> int:
