@@ -20,7 +20,6 @@ def open_tab(page, label: str, name: str):
 def test_customer_value_page_in_chromium_english_and_chinese():
     require_chromium()
     with running_app() as url, browser_page(height=2400) as page:
-        screenshot(page, url + "/?lang=en", "customers_warmup.png")  # the frame's first run sets up navigation
         shot = screenshot(page, url + "/customers?lang=en", "customers_retention_en.png")
         body = page.inner_text("body")
         assert "Customer value" in body and "Retention by acquisition month" in body
