@@ -69,10 +69,6 @@ class CustomerTables:
     landed: bool  # True when the tabs came from different sources and were joined in DuckDB
     notes: list[str] = field(default_factory=list)
 
-    @property
-    def dialect(self) -> str:
-        return self.engine.dialect.name
-
 
 def month_number(date_expr) -> sa.ColumnElement:
     """year * 12 + month of a date, in portable SQL (EXTRACT): months between two dates
