@@ -3,10 +3,12 @@
 Each entry loads and validates one file and raises lib.issues.ConfigError with every
 problem it found. A new config file is added here once.
 """
+from lib.channels.config import load_channels_config
 from lib.config import load_sources
 from lib.metrics.spec import load_catalog
 
 CONFIG_LOADERS = (
     load_sources,
     load_catalog,
+    load_channels_config,
 )
