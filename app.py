@@ -11,6 +11,7 @@ lang = state.lang()
 
 PAGES = {
     "nav.overview": [("pages/home.py", "page.home", "🏠")],
+    "nav.marketing": [("pages/channels.py", "page.channels", "📡")],
     "nav.data": [("pages/data_quality.py", "page.data_quality", "🧪")],
 }
 navigation = st.navigation({
