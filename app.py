@@ -10,9 +10,9 @@ state.language_switch()  # its callback has already stored a new choice before t
 lang = state.lang()
 
 PAGES = {
-    "nav.overview": [("pages/home.py", "page.home", "🏠")],
-    "nav.marketing": [("pages/channels.py", "page.channels", "📡")],
-    "nav.data": [("pages/data_quality.py", "page.data_quality", "🧪")],
+    "nav.overview": [("pages/home.py", "page.home", ":material/home:")],
+    "nav.marketing": [("pages/channels.py", "page.channels", ":material/hub:")],
+    "nav.data": [("pages/data_quality.py", "page.data_quality", ":material/fact_check:")],
 }
 navigation = st.navigation({
     t(group, lang): [

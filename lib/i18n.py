@@ -51,6 +51,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "home.good_rows": {"en": "Good rows", "zh": "有效行"},
     "home.quarantined": {"en": "Quarantined rows", "zh": "隔离行"},
     "home.period": {"en": "Data covers", "zh": "数据覆盖"},
+    "home.months": {"en": "{n} months", "zh": "{n} 个月"},
     "home.sources": {"en": "Sources", "zh": "数据源"},
     "home.tabs": {"en": "What is loaded", "zh": "已加载内容"},
     "home.see_quality": {"en": "See the quarantined rows", "zh": "查看隔离行"},
