@@ -40,14 +40,14 @@ def test_headline_table_and_advice_in_english(monkeypatch):
 
 def test_attribution_and_week_over_week_sections(monkeypatch):
     at = run_page(monkeypatch, PAGE, FIXTURE)
+    assert "4 of 5 journeys converted, worth ¥8,800." in texts(at)  # every journey by default
+    at.radio(key="channels_attr_scope").set_value("period").run()
     credit = frame_with(at, "markov").set_index("channel")
     # Journeys ending in W43: J1 (抖音, 百度SEM, 抖音), J2 (EDM, not converted), J3 (线下沙龙), J4 (百度SEM, 抖音).
     assert credit.loc["抖音", "last_touch"] == 2 and credit.loc["百度SEM", "first_touch"] == 1
     assert credit.loc["抖音", "linear"] == 2 / 3 + 1 / 2
     assert credit["first_touch"].sum() == 3 and abs(credit["markov"].sum() - 3) < 1e-9
     assert "3 of 4 journeys converted, worth ¥8,000." in texts(at)
-    at.radio(key="channels_attr_scope").set_value("all").run()
-    assert "4 of 5 journeys converted, worth ¥8,800." in texts(at)
     changes = frame_with(at, "Spend Δ").set_index("Channel")
     assert changes.loc["抖音", "Spend Δ"] == "▲ +¥500 (+33%)"
     assert changes.loc["知乎信息流", "Spend"] == "¥0" and changes.loc["知乎信息流", "CAC"] == "—"
@@ -65,7 +65,7 @@ def test_chinese(monkeypatch):
         ":material/table_chart: 渠道明细", ":material/filter_alt: 转化漏斗", ":material/target: 效率与建议",
         ":material/military_tech: 渠道质量分", ":material/alt_route: 归因分析", ":material/compare_arrows: 周环比 / 月环比"]
     assert at.success[0].value == "**加大投入 私域社群**：获客成本 ¥50，仅为综合获客成本 ¥229 的 22%，但只带来 7.0% 的新客户。"
-    assert "每一列合计都是 3" in texts(at)
+    assert "每一列合计都是 4" in texts(at)
     assert "渠道" in frame_with(at, "渠道").columns
 
 

@@ -76,8 +76,11 @@ def efficiency_chart(advised: pd.DataFrame, blended_cac: float, cfg: Recommendat
     has_blend = bool(blended_cac) and not np.isnan(blended_cac)
     top_cac = max(float(data["cac"].max()) if len(data) else 0.0, cfg.high_cac * blended_cac if has_blend else 0.0)
     top_share = max(float(data["share_of_new_customers"].max()) if len(data) else 0.0, cfg.large_share)
+    # A square-root axis spreads the many small channels that a linear one would pile up at 0.
+    x_top = min(1.0, top_share * 1.1)
+    ticks = [v for v in (0, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0) if v <= x_top]
     x = alt.X("share_of_new_customers:Q", title=t("channels.col.share_of_new_customers", lang),
-              axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, min(1.0, top_share * 1.15)]))
+              axis=alt.Axis(format="~%", values=ticks), scale=alt.Scale(type="sqrt", domain=[0, x_top]))
     y = alt.Y("cac:Q", title=t("channels.efficiency.cac_axis", lang), axis=alt.Axis(format=",.0f"),
               scale=alt.Scale(domain=[0, top_cac * 1.15]))
     bubbles = alt.Chart(data).mark_circle(stroke="white", strokeWidth=1).encode(
@@ -95,7 +98,7 @@ def efficiency_chart(advised: pd.DataFrame, blended_cac: float, cfg: Recommendat
                  alt.Tooltip("spend:Q", format=",.0f", title=t("channels.col.spend", lang) + " (¥)"),
                  alt.Tooltip("action_label:N", title=t("channels.efficiency.action", lang))],
     ).add_params(pick)
-    labels = alt.Chart(data).mark_text(align="left", dx=10, dy=-10, fontSize=12, color="#333").encode(
+    labels = alt.Chart(data).mark_text(align="left", dx=8, dy=-9, fontSize=11, color="#333").encode(
         x=x, y=y, text="channel:N")
     layers = [bubbles, labels]
     if has_blend:
@@ -110,7 +113,8 @@ def efficiency_chart(advised: pd.DataFrame, blended_cac: float, cfg: Recommendat
             part = alt.Chart(lines[lines["solid"] == solid])
             layers.append(part.mark_rule(color="#888", strokeDash=[1, 0] if solid else [5, 4]).encode(
                 y="cac:Q", tooltip=["what:N"]))
-            layers.append(part.mark_text(align="right", baseline="bottom", dx=-4, dy=-2, fontSize=10,
+            # Labelled in the margin right of the plot, where no bubble can sit on them.
+            layers.append(part.mark_text(align="left", baseline="middle", dx=6, fontSize=10,
                                          color="#666").encode(y="cac:Q", x=alt.value("width"), text="what:N"))
     shares = pd.DataFrame({"share": [cfg.small_share, cfg.large_share],
                            "what": [t("channels.efficiency.small_share", lang, share=f"{cfg.small_share:.0%}"),
@@ -122,7 +126,7 @@ def efficiency_chart(advised: pd.DataFrame, blended_cac: float, cfg: Recommendat
         layers.append(alt.Chart(shares.iloc[[i]]).mark_text(align=align, baseline="top", dx=dx, dy=4, fontSize=10,
                                                             color="#666").encode(x="share:Q", y=alt.value(0),
                                                                                  text="what:N"))
-    return alt.layer(*layers).properties(height=440)
+    return alt.layer(*layers).properties(height=440, padding={"left": 5, "top": 5, "bottom": 5, "right": 170})
 
 
 def quality_chart(scores: pd.DataFrame, grades: list[str], lang: str) -> alt.LayerChart:

@@ -26,15 +26,15 @@ class RecommendationConfig(Strict):
     low_cac: float = Field(0.8, gt=0, description="CAC at most this share of the blended CAC is cheap")
     high_cac: float = Field(1.2, gt=0, description="CAC at least this share of the blended CAC is expensive")
     small_share: float = Field(0.08, ge=0, le=1, description="share of new customers below this is small")
-    large_share: float = Field(0.15, ge=0, le=1, description="share of new customers from this is large")
+    large_share: float = Field(0.08, ge=0, le=1, description="share of new customers from this is large")
     min_new_customers: float = Field(3, ge=0, description="fewer new customers: too few to judge")
 
     @model_validator(mode="after")
     def _in_order(self):
         if self.low_cac >= self.high_cac:
             raise ValueError(f"low_cac ({self.low_cac:g}) must be below high_cac ({self.high_cac:g})")
-        if self.small_share >= self.large_share:
-            raise ValueError(f"small_share ({self.small_share:g}) must be below large_share ({self.large_share:g})")
+        if self.small_share > self.large_share:
+            raise ValueError(f"small_share ({self.small_share:g}) must be at most large_share ({self.large_share:g})")
         return self
 
 

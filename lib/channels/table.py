@@ -21,6 +21,13 @@ from lib.store import Store
 TABLE_METRICS = ("spend", "impressions", "clicks", "ctr", "cpc", "cpm", "leads", "cpl", "new_customers", "cvr",
                  "lead_conversion", "cac", "revenue", "roi", "roas")
 SHARES = {"share_of_spend": "spend", "share_of_new_customers": "new_customers"}
+# TODO(lead, LTV/CAC per channel): lib/customers/ltv.py (branch `customers`) provides
+# ltv_by_channel(store, catalog, start=, end=, where=) -> channel, ltv_12, ltv_24, cac,
+# ltv_cac, payback_months. It is not on main yet, so the table has no LTV/CAC column. When it
+# lands: merge its ltv_12 and ltv_cac onto `rows` in channel_table (left join on channel,
+# same start/end/where) and add both to the page's table after CAC (lib/ui/channels.py
+# channel_rows, headers "LTV (12 mo)" / "LTV/CAC"), with a test on tests/fixtures/channels.
+# No stand-in numbers until then.
 FUNNEL = ("impressions", "clicks", "leads", "new_customers")
 
 Where = tuple[tuple[str, tuple[str, ...]], ...]

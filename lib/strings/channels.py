@@ -50,8 +50,8 @@ STRINGS = {
     "channels.efficiency.blended": {"en": "blended CAC", "zh": "综合获客成本"},
     "channels.efficiency.low_cac": {"en": "low CAC ({ratio} of blended)", "zh": "低获客成本（综合的 {ratio}）"},
     "channels.efficiency.high_cac": {"en": "high CAC ({ratio} of blended)", "zh": "高获客成本（综合的 {ratio}）"},
-    "channels.efficiency.small_share": {"en": "small share ({share})", "zh": "小占比（{share}）"},
-    "channels.efficiency.large_share": {"en": "large share ({share})", "zh": "大占比（{share}）"},
+    "channels.efficiency.small_share": {"en": "← small share (< {share})", "zh": "← 小占比（< {share}）"},
+    "channels.efficiency.large_share": {"en": "large share (≥ {share}) →", "zh": "大占比（≥ {share}）→"},
     "channels.efficiency.note": {
         "en": "Bubble area = spend. Dashed lines: the CAC and share thresholds from config/channels.yaml. "
               "Click a bubble to look at that channel alone.",

@@ -118,12 +118,12 @@ def breadcrumb(lang: str) -> None:
     path = filters.drill_path()
     if not path:
         return
-    cols = st.columns([1.4] + [1.6] * len(path) + [max(1, 10 - 1.6 * len(path))])
-    cols[0].button(t("channels.drill.all", lang), key="channels_undrill_0", on_click=filters.undrill, args=(0,),
-                   icon=":material/arrow_back:")
+    row = st.container(horizontal=True)
+    row.button(t("channels.drill.all", lang), key="channels_undrill_0", on_click=filters.undrill, args=(0,),
+               icon=":material/arrow_back:")
     for i, (dim, value) in enumerate(path, start=1):
-        cols[i].button(f"{t(f'dim.{dim}', lang)}: {value}", key=f"channels_undrill_{i}", on_click=filters.undrill,
-                       args=(i,), disabled=i == len(path))
+        row.button(f"{t(f'dim.{dim}', lang)}: {value}", key=f"channels_undrill_{i}", on_click=filters.undrill,
+                   args=(i,), disabled=i == len(path), icon=":material/chevron_right:")
 
 
 def headline(current: ChannelTable, previous: ChannelTable, catalog: Catalog, lang: str) -> None:
@@ -240,29 +240,27 @@ def recommendation_text(row: dict, blended_cac: float, lang: str) -> str:
 
 def efficiency(current: ChannelTable, cfg: ChannelsConfig, lang: str) -> None:
     advised = advice.advise(current.rows, current.blended_cac, cfg.recommendations)
-    left, right = st.columns([3, 2], gap="large")
-    with left:
-        if advised["cac"].notna().any():
-            st.altair_chart(charts.efficiency_chart(advised, current.blended_cac, cfg.recommendations, lang),
-                            width="stretch", key=DRILL_CHART_KEY, on_select=_drill_from_chart,
-                            selection_mode=charts.DRILL_PARAM)
-            st.caption(t("channels.efficiency.note", lang))
-        else:
-            st.info(t("channels.efficiency.no_cac", lang))
-    with right:
-        st.markdown(f"**{t('channels.advice.title', lang)}**")
-        listed = advice.recommendations(advised)
-        if listed.empty:
-            st.success(t("channels.advice.none", lang))
-        icons = {"scale_up": ":material/trending_up:", "review": ":material/report:",
-                 "no_customers": ":material/money_off:"}
-        for row in listed.to_dict(orient="records"):
-            box = st.success if row["action"] == "scale_up" else st.error
+    if advised["cac"].notna().any():
+        st.altair_chart(charts.efficiency_chart(advised, current.blended_cac, cfg.recommendations, lang),
+                        width="stretch", key=DRILL_CHART_KEY, on_select=_drill_from_chart,
+                        selection_mode=charts.DRILL_PARAM)
+        st.caption(t("channels.efficiency.note", lang))
+    else:
+        st.info(t("channels.efficiency.no_cac", lang))
+    st.markdown(f"**{t('channels.advice.title', lang)}**")
+    listed = advice.recommendations(advised)
+    if listed.empty:
+        st.success(t("channels.advice.none", lang))
+    icons = {"scale_up": ":material/trending_up:", "review": ":material/report:",
+             "no_customers": ":material/money_off:"}
+    rows = listed.to_dict(orient="records")
+    for start in range(0, len(rows), 3):  # three to a row, read left to right, top to bottom
+        for column, row in zip(st.columns(3), rows[start:start + 3]):
+            box = column.success if row["action"] == "scale_up" else column.error
             box(recommendation_text(row, current.blended_cac, lang), icon=icons[row["action"]])
-        r = cfg.recommendations
-        st.caption(t("channels.advice.rules", lang, low=f"{r.low_cac:.0%}", high=f"{r.high_cac:.0%}",
-                     small=f"{r.small_share:.0%}", large=f"{r.large_share:.0%}",
-                     min=f"{r.min_new_customers:g}"))
+    r = cfg.recommendations
+    st.caption(t("channels.advice.rules", lang, low=f"{r.low_cac:.0%}", high=f"{r.high_cac:.0%}",
+                 small=f"{r.small_share:.0%}", large=f"{r.large_share:.0%}", min=f"{r.min_new_customers:g}"))
 
 
 # ---------------------------------------------------------------------------------------
@@ -311,7 +309,8 @@ def attribution(store: Store, period: Period, where: tuple, cfg: ChannelsConfig,
                 icon="🧾")
         return
     c1, c2 = st.columns(2)
-    scope = c1.radio(t("channels.attribution.scope", lang), ("period", "all"), horizontal=True,
+    # All journeys by default: a week holds few conversions, and credit shares settle with more.
+    scope = c1.radio(t("channels.attribution.scope", lang), ("all", "period"), horizontal=True,
                      format_func=lambda s: t(f"channels.attribution.scope_{s}", lang, period=period.label),
                      key="channels_attr_scope")
     measure = c2.radio(t("channels.attribution.measure", lang), ("conversions", "value"), horizontal=True,
