@@ -64,15 +64,66 @@ class Attribution:
 # ---------------------------------------------------------------------------------------
 # reading the touches
 
+NAT = np.iinfo(np.int64).min  # a missing converted_at (NaT as int64 nanoseconds)
 
-def touch_batches(store: Store, start: dt.date | None = None, end: dt.date | None = None,
-                  batch_rows: int = 200_000) -> Iterator[pd.DataFrame]:
+
+class ChannelCodes:
+    """Channel names as small integers, the same across all batches of one run."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self._index: dict[str, int] = {}
+
+    def lookup(self, names) -> np.ndarray:
+        """The code of each name (new names get the next codes)."""
+        out = np.empty(len(names), dtype=np.int64)
+        for i, name in enumerate(names):
+            name = str(name)
+            if name not in self._index:
+                self._index[name] = len(self.names)
+                self.names.append(name)
+            out[i] = self._index[name]
+        return out
+
+    def of(self, values) -> np.ndarray:
+        """Codes of a column of names: each distinct name is looked up once."""
+        positions, uniques = pd.factorize(np.asarray(values, dtype=object))
+        return self.lookup(list(uniques))[positions] if len(uniques) else np.empty(0, dtype=np.int64)
+
+
+@dataclass
+class Touches:
+    """Touches as arrays, ordered by journey, time and sheet order (one batch or a slice)."""
+
+    journey: np.ndarray  # int64: equal for the touches of a journey, increasing with journey_id
+    ts: np.ndarray  # int64 nanoseconds
+    channel: np.ndarray  # int64 code (ChannelCodes)
+    converted: np.ndarray  # bool: the journey converted
+    converted_at: np.ndarray  # int64 nanoseconds, NAT when missing
+    value: np.ndarray  # float64: the conversion's value (1 when blank)
+
+    def __len__(self) -> int:
+        return len(self.journey)
+
+    def rows(self, selector) -> "Touches":
+        return Touches(*(getattr(self, f)[selector] for f in _FIELDS))
+
+    @staticmethod
+    def join(a: "Touches", b: "Touches") -> "Touches":
+        return Touches(*(np.concatenate([getattr(a, f), getattr(b, f)]) for f in _FIELDS))
+
+
+_FIELDS = ("journey", "ts", "channel", "converted", "converted_at", "value")
+
+
+def touch_batches(store: Store, codes: ChannelCodes, start: dt.date | None = None, end: dt.date | None = None,
+                  batch_rows: int = 200_000) -> Iterator[Touches]:
     """Touches with their journey's conversion, ordered by journey_id, ts and sheet order.
 
-    Columns: journey_id, ts, channel, converted (bool), converted_at (NaT when missing),
-    value (a conversion's value, 1 when blank). With start/end only journeys that ended in
-    [start, end] are read; a journey ends when it converted (converted_at), or at its last
-    touch when converted_at is missing or it did not convert.
+    With start/end only journeys that ended in [start, end] are read; a journey ends when it
+    converted (converted_at), or at its last touch when converted_at is missing or it did
+    not convert. The journey_id becomes its dense rank, so that no journey id string ever
+    reaches Python.
     """
     missing = store.missing("touchpoints", "conversions")
     if missing:
@@ -84,8 +135,9 @@ def touch_batches(store: Store, start: dt.date | None = None, end: dt.date | Non
     t, c = touches.selectable, conversions.selectable
     joined = t.outerjoin(c, c.c.journey_id == t.c.journey_id)
     query = sa.select(
-        t.c.journey_id, t.c.ts, t.c.channel, c.c.journey_id.is_not(None).label("converted"),
-        c.c.converted_at, sa.func.coalesce(c.c.value, 1.0).label("value"),
+        sa.func.dense_rank().over(order_by=t.c.journey_id).label("journey"), t.c.ts, t.c.channel,
+        c.c.journey_id.is_not(None).label("converted"), c.c.converted_at,
+        sa.func.coalesce(c.c.value, 1.0).label("value"),
     ).select_from(joined)
     if start is not None or end is not None:
         ends = (sa.select(t.c.journey_id, sa.func.coalesce(sa.func.max(c.c.converted_at), sa.func.max(t.c.ts))
@@ -101,17 +153,31 @@ def touch_batches(store: Store, start: dt.date | None = None, end: dt.date | Non
     tie = t.c[ROW] if touches.location == "duckdb" else t.c.channel
     query = query.order_by(t.c.journey_id, t.c.ts, tie)
     if touches.dialect == "duckdb":
-        yield from _duckdb_batches(touches.engine, query, batch_rows)
+        yield from _duckdb_batches(touches.engine, query, batch_rows, codes)
         return
     with touches.engine.connect() as conn:
         result = conn.execution_options(stream_results=True, yield_per=batch_rows).execute(query)
-        names = list(result.keys())
         for rows in result.partitions(batch_rows):
-            yield _typed(pd.DataFrame(dict(zip(names, zip(*rows)))))
+            journey, ts, channel, converted, converted_at, value = zip(*rows)
+            yield Touches(np.asarray(journey, dtype=np.int64), _nanoseconds(pd.to_datetime(pd.Series(ts))),
+                          codes.of(channel), np.asarray(converted, dtype=bool),
+                          _nanoseconds(pd.to_datetime(pd.Series(converted_at))), np.asarray(value, dtype=float))
 
 
-def _duckdb_batches(engine: sa.Engine, query: sa.Select, batch_rows: int) -> Iterator[pd.DataFrame]:
-    """DuckDB hands over Arrow record batches: no Python object per cell on the way."""
+def _nanoseconds(times: pd.Series) -> np.ndarray:
+    return times.to_numpy(dtype="datetime64[ns]").view(np.int64)
+
+
+def _duckdb_batches(engine: sa.Engine, query: sa.Select, batch_rows: int, codes: ChannelCodes) -> Iterator[Touches]:
+    """DuckDB hands over Arrow record batches: columns become arrays without a Python object
+    per cell, and each batch's channels are dictionary-encoded (a dozen names to look up)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def ns(column) -> np.ndarray:
+        times = column.cast(pa.timestamp("ns")).to_numpy(zero_copy_only=False)
+        return times.astype("datetime64[ns]").view(np.int64)
+
     compiled = query.compile(dialect=engine.dialect)
     params = [compiled.params[name] for name in compiled.positiontup or ()]
     with engine.connect() as conn, warnings.catch_warnings():
@@ -121,35 +187,31 @@ def _duckdb_batches(engine: sa.Engine, query: sa.Select, batch_rows: int) -> Ite
         warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning)
         reader = conn.connection.driver_connection.execute(compiled.string, params).to_arrow_reader(batch_rows)
         for batch in reader:
-            yield _typed(batch.to_pandas())
+            channel = pc.dictionary_encode(batch.column("channel"))
+            yield Touches(
+                batch.column("journey").to_numpy(zero_copy_only=False).astype(np.int64),
+                ns(batch.column("ts")),
+                codes.lookup(channel.dictionary.to_pylist())[channel.indices.to_numpy(zero_copy_only=False)],
+                batch.column("converted").to_numpy(zero_copy_only=False).astype(bool),
+                ns(batch.column("converted_at")),
+                batch.column("value").to_numpy(zero_copy_only=False).astype(np.float64),
+            )
 
 
-def _typed(frame: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({
-        "journey_id": frame["journey_id"].astype(str).to_numpy(dtype=object),
-        "ts": pd.to_datetime(frame["ts"]).astype("datetime64[ns]"),
-        "channel": frame["channel"].astype(str).to_numpy(dtype=object),
-        "converted": frame["converted"].astype(bool),
-        "converted_at": pd.to_datetime(frame["converted_at"]).astype("datetime64[ns]"),
-        "value": frame["value"].astype("float64"),
-    })
-
-
-def whole_journeys(batches: Iterable[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+def whole_journeys(batches: Iterable[Touches]) -> Iterator[Touches]:
     """Re-cut ordered batches so that no journey is split between two of them."""
-    carry: pd.DataFrame | None = None
+    carry: Touches | None = None
     for batch in batches:
         if carry is not None:
-            batch = pd.concat([carry, batch], ignore_index=True)
-        if batch.empty:
+            batch = Touches.join(carry, batch)
+        if not len(batch):
             carry = batch
             continue
-        ids = batch["journey_id"].to_numpy()
-        last_start = len(ids) - int(np.argmax(ids[::-1] != ids[-1])) if (ids != ids[-1]).any() else 0
-        carry = batch.iloc[last_start:].reset_index(drop=True)
+        last_start = int(np.argmax(batch.journey == batch.journey[-1]))  # the last journey's rows are contiguous
+        carry = batch.rows(slice(last_start, None))
         if last_start:
-            yield batch.iloc[:last_start].reset_index(drop=True)
-    if carry is not None and not carry.empty:
+            yield batch.rows(slice(0, last_start))
+    if carry is not None and len(carry):
         yield carry
 
 
@@ -180,9 +242,9 @@ class _Journeys:
         return self.starts + self.lengths - 1
 
 
-def rule_shares(batch: pd.DataFrame, half_life_days: float) -> dict[str, np.ndarray]:
+def rule_shares(touches: Touches, half_life_days: float) -> dict[str, np.ndarray]:
     """Each touch's share of its journey's credit under each rule-based model."""
-    j = _Journeys.of(batch["journey_id"].to_numpy())
+    j = _Journeys.of(touches.journey)
     pos, n = j.position, j.n
     first, last = pos == 0, pos == n - 1
     middle = np.where((n >= 3) & ~first & ~last, 0.2 / np.maximum(n - 2, 1), 0.0)
@@ -192,39 +254,48 @@ def rule_shares(batch: pd.DataFrame, half_life_days: float) -> dict[str, np.ndar
         "last_touch": last.astype(float),
         "linear": 1.0 / n,
         "position_based": position_based,
-        "time_decay": _time_decay(batch, j, half_life_days),
+        "time_decay": _time_decay(touches, j, half_life_days),
     }
 
 
-def _time_decay(batch: pd.DataFrame, j: _Journeys, half_life_days: float) -> np.ndarray:
+def _time_decay(touches: Touches, j: _Journeys, half_life_days: float) -> np.ndarray:
     """2^(-(T - ts)/H) normalised over the journey; T = converted_at, else the last touch.
 
     The exponent is shifted by its journey maximum before exp2, which leaves the normalised
     weights unchanged and keeps touches years before the conversion from underflowing to 0/0.
     """
-    ts = batch["ts"].to_numpy().astype("int64")
-    converted_at = batch["converted_at"].to_numpy()
-    last_ts = ts[j.ends][j.journey]
-    t_end = np.where(np.isnat(converted_at), last_ts, converted_at.astype("int64"))
+    ts = touches.ts
+    t_end = np.where(touches.converted_at == NAT, ts[j.ends][j.journey], touches.converted_at)
     exponent = -((t_end - ts) / _NS_PER_DAY) / half_life_days
     shifted = exponent - np.maximum.reduceat(exponent, j.starts)[j.journey]
     weight = np.exp2(shifted)
     return weight / np.add.reduceat(weight, j.starts)[j.journey]
 
 
-def markov_transitions(batch: pd.DataFrame) -> Counter:
-    """Transition counts of the batch's journeys, consecutive repeats of a channel collapsed."""
-    j = _Journeys.of(batch["journey_id"].to_numpy())
-    channel = batch["channel"].to_numpy()
-    previous = np.r_[np.array([None], dtype=object), channel[:-1]]
+_START, _CONVERSION, _NULL = -1, -2, -3  # states of the Markov chain that are not channels
+_PAIR = np.int64(1 << 32)
+
+
+def markov_transitions(journey: np.ndarray, channel: np.ndarray, converted: np.ndarray) -> Counter:
+    """Transition counts {(from, to): n} of whole journeys, consecutive repeats collapsed.
+
+    States are channel codes, or -1 start, -2 conversion, -3 null (see named_transitions)."""
+    j = _Journeys.of(journey)
+    previous = np.r_[-4, channel[:-1]]
     kept = (j.position == 0) | (channel != previous)
     to_state = channel[kept]
-    from_state = np.r_[np.array([None], dtype=object), to_state[:-1]]
-    from_state[j.position[kept] == 0] = START
-    ends = j.ends
-    outcome = np.where(batch["converted"].to_numpy()[ends], CONVERSION, NULL)
-    pairs = pd.DataFrame({"a": np.r_[from_state, channel[ends]], "b": np.r_[to_state, outcome]})
-    return Counter(pairs.value_counts(sort=False).to_dict())
+    from_state = np.r_[_START, to_state[:-1]]
+    from_state[j.position[kept] == 0] = _START
+    outcome = np.where(converted[j.ends], _CONVERSION, _NULL)
+    pairs = (np.r_[from_state, channel[j.ends]] + 3) * _PAIR + (np.r_[to_state, outcome] + 3)
+    keys, counts = np.unique(pairs, return_counts=True)
+    return Counter({(int(k // _PAIR) - 3, int(k % _PAIR) - 3): int(n) for k, n in zip(keys, counts)})
+
+
+def named_transitions(transitions: Counter, names: list[str]) -> Counter:
+    """The counts with channel names and START / CONVERSION / NULL for the other states."""
+    label = {_START: START, _CONVERSION: CONVERSION, _NULL: NULL}
+    return Counter({(label.get(a) or names[a], label.get(b) or names[b]): n for (a, b), n in transitions.items()})
 
 
 def markov_shares(transitions: Counter) -> dict[str, float]:
@@ -265,46 +336,45 @@ def markov_shares(transitions: Counter) -> dict[str, float]:
 
 
 class _Totals:
-    def __init__(self, half_life_days: float):
+    def __init__(self, half_life_days: float, codes: ChannelCodes):
         self.half_life_days = half_life_days
-        self.credit: pd.DataFrame | None = None  # channel x (model_conversions, model_value)
+        self.codes = codes
+        self.credit = np.zeros((len(RULE_MODELS), 2, 0))  # model x (conversions, value) x channel
+        self.touched = np.zeros(0, dtype=bool)
         self.transitions: Counter = Counter()
-        self.channels: set[str] = set()
         self.journeys = self.converted = self.touches = 0
         self.total_value = 0.0
 
-    def add(self, batch: pd.DataFrame) -> None:
-        j = _Journeys.of(batch["journey_id"].to_numpy())
-        converted = batch["converted"].to_numpy()
-        value = batch["value"].to_numpy()
+    def add(self, batch: Touches) -> None:
+        size = len(self.codes.names)
+        if self.credit.shape[2] < size:
+            grow = size - self.credit.shape[2]
+            self.credit = np.concatenate([self.credit, np.zeros((len(RULE_MODELS), 2, grow))], axis=2)
+            self.touched = np.r_[self.touched, np.zeros(grow, dtype=bool)]
+        j = _Journeys.of(batch.journey)
+        won_journey = batch.converted[j.starts]
         self.journeys += len(j.starts)
         self.touches += len(batch)
-        self.converted += int(converted[j.starts].sum())
-        self.total_value += float(value[j.starts][converted[j.starts]].sum())
-        self.channels.update(pd.unique(batch["channel"]))
-        self.transitions.update(markov_transitions(batch))
-        won = batch.loc[converted]
-        if won.empty:
+        self.converted += int(won_journey.sum())
+        self.total_value += float(batch.value[j.starts][won_journey].sum())
+        self.touched[np.unique(batch.channel)] = True
+        self.transitions.update(markov_transitions(batch.journey, batch.channel, batch.converted))
+        won = batch.rows(batch.converted)
+        if not len(won):
             return
-        shares = rule_shares(won.reset_index(drop=True), self.half_life_days)
-        won_value = won["value"].to_numpy()
-        parts = {f"{m}|conversions": s for m, s in shares.items()}
-        parts.update({f"{m}|value": s * won_value for m, s in shares.items()})
-        credit = pd.DataFrame(parts).groupby(won["channel"].to_numpy()).sum()
-        self.credit = credit if self.credit is None else self.credit.add(credit, fill_value=0.0)
+        for m, share in enumerate(rule_shares(won, self.half_life_days).values()):
+            self.credit[m, 0] += np.bincount(won.channel, weights=share, minlength=size)
+            self.credit[m, 1] += np.bincount(won.channel, weights=share * won.value, minlength=size)
 
     def result(self) -> Attribution:
-        rows = []
-        channels = sorted(self.channels)
-        for model in RULE_MODELS:
-            for c in channels:
-                has = self.credit is not None and c in self.credit.index
-                rows.append((c, model, self.credit.at[c, f"{model}|conversions"] if has else 0.0,
-                             self.credit.at[c, f"{model}|value"] if has else 0.0))
-        shares = markov_shares(self.transitions) if self.converted else {}
-        for c in channels:
-            share = shares.get(c, 0.0)
-            rows.append((c, "markov", share * self.converted, share * self.total_value))
+        names = self.codes.names
+        touched = sorted(np.flatnonzero(self.touched), key=lambda code: names[code])
+        rows = [(names[c], model, float(self.credit[m, 0, c]), float(self.credit[m, 1, c]))
+                for m, model in enumerate(RULE_MODELS) for c in touched]
+        shares = markov_shares(named_transitions(self.transitions, names)) if self.converted else {}
+        for c in touched:
+            share = shares.get(names[c], 0.0)
+            rows.append((names[c], "markov", share * self.converted, share * self.total_value))
         credits = pd.DataFrame(rows, columns=["channel", "model", "conversions", "value"])
         credits["model"] = pd.Categorical(credits["model"], categories=list(MODELS), ordered=True)
         # Most credited first; credits equal but for float noise (1 vs 0.9999999999) count as
@@ -316,9 +386,9 @@ class _Totals:
         return Attribution(credits, self.journeys, self.converted, self.total_value, self.touches)
 
 
-def attribute_batches(batches: Iterable[pd.DataFrame], half_life_days: float = 7.0) -> Attribution:
-    """Every model over ordered touch batches (see touch_batches for the columns)."""
-    totals = _Totals(half_life_days)
+def attribute_batches(batches: Iterable[Touches], codes: ChannelCodes, half_life_days: float = 7.0) -> Attribution:
+    """Every model over ordered touch batches whose channels were coded by `codes`."""
+    totals = _Totals(half_life_days, codes)
     for batch in whole_journeys(batches):
         totals.add(batch)
     return totals.result()
@@ -327,4 +397,5 @@ def attribute_batches(batches: Iterable[pd.DataFrame], half_life_days: float = 7
 def attribute(store: Store, half_life_days: float = 7.0, start: dt.date | None = None,
               end: dt.date | None = None, batch_rows: int = 200_000) -> Attribution:
     """Every model of attribution.md over the journeys that ended in [start, end] (all when None)."""
-    return attribute_batches(touch_batches(store, start, end, batch_rows), half_life_days)
+    codes = ChannelCodes()
+    return attribute_batches(touch_batches(store, codes, start, end, batch_rows), codes, half_life_days)

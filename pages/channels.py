@@ -25,24 +25,24 @@ current = ui.table(store, catalog, period, where, lang)
 before = ui.table(store, catalog, previous, where, lang)
 ui.headline(current, before, catalog, lang)
 
-sections = st.tabs([t(f"channels.tab.{name}", lang) for name in
-                    ("table", "funnels", "efficiency", "quality", "attribution", "changes")])
-with sections[0]:
-    if current.rows.empty:
-        st.info(t("channels.empty", lang))
+section, container = ui.open_section(lang)  # only the open tab is computed
+with container:
+    if section == "table":
+        if current.rows.empty:
+            st.info(t("channels.empty", lang))
+        else:
+            ui.channel_rows(current, catalog, lang)
+            picked = selection.filters.get("channel", ())
+            if len(picked) == 1:
+                ui.region_breakdown(store, catalog, period, where, picked[0], lang)
+    elif section == "funnels":
+        ui.funnels(current, catalog, lang)
+    elif section == "efficiency":
+        ui.efficiency(current, config, lang)
+    elif section == "quality":
+        ui.quality(current, catalog, config, lang)
+    elif section == "attribution":
+        ui.attribution(store, period, where, config, lang)
     else:
-        ui.channel_rows(current, catalog, lang)
-        picked = selection.filters.get("channel", ())
-        if len(picked) == 1:
-            ui.region_breakdown(store, catalog, period, where, picked[0], lang)
-with sections[1]:
-    ui.funnels(current, catalog, lang)
-with sections[2]:
-    ui.efficiency(current, config, lang)
-with sections[3]:
-    ui.quality(current, catalog, config, lang)
-with sections[4]:
-    ui.attribution(store, period, where, config, lang)
-with sections[5]:
-    ui.changes(store, catalog, period, where, lang)
+        ui.changes(store, catalog, period, where, lang)
 widgets.data_age_caption(store, lang)

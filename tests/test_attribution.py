@@ -4,12 +4,14 @@ import datetime as dt
 import json
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lib.attribution import MODELS, AttributionError, attribute, markov_shares, markov_transitions
+from lib.attribution import (MODELS, AttributionError, ChannelCodes, attribute, markov_shares,
+                             markov_transitions, named_transitions)
 from lib.cli import main
 from lib.config import SourcesConfig, sources_for_data
 from lib.store import Store, _land, load_store, new_duckdb, utcnow
@@ -124,9 +126,10 @@ def test_markov_removal_effects_by_hand(result):
 def test_markov_small_example_from_the_docs():
     # start>A>B>conv, start>A>null, start>B>conv (docs/channels.md): P(conv) = 2/3,
     # without A 1/3 (RE 1/2), without B 0 (RE 1) -> A 1/3, B 2/3.
-    batch = pd.DataFrame({"journey_id": ["1", "1", "2", "3"], "channel": ["A", "B", "A", "B"],
-                          "converted": [True, True, False, True]})
-    transitions = markov_transitions(batch)
+    codes = ChannelCodes()
+    channel = codes.of(["A", "B", "A", "B"])
+    transitions = named_transitions(markov_transitions(np.array([1, 1, 2, 3]), channel,
+                                                       np.array([True, True, False, True])), codes.names)
     assert dict(transitions) == {("(start)", "A"): 2, ("A", "B"): 1, ("B", "(conversion)"): 2,
                                  ("A", "(null)"): 1, ("(start)", "B"): 1}
     assert markov_shares(transitions) == pytest.approx({"A": 1 / 3, "B": 2 / 3}, rel=1e-12)

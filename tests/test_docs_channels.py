@@ -1,10 +1,10 @@
 """docs/channels.md is tested: config keys, models and the Markov worked example."""
 from fractions import Fraction
 
-import pandas as pd
+import numpy as np
 
 from lib import ROOT
-from lib.attribution import MODELS, markov_shares, markov_transitions
+from lib.attribution import MODELS, ChannelCodes, markov_shares, markov_transitions, named_transitions
 from lib.channels.config import ChannelsConfig, load_channels_config
 
 
@@ -20,9 +20,10 @@ def test_channels_doc_matches_the_code():
     for model in MODELS:
         assert f"`{model}`" in doc
     # A > B converted, A not converted, B converted.
-    batch = pd.DataFrame({"journey_id": ["1", "1", "2", "3"], "channel": ["A", "B", "A", "B"],
-                          "converted": [True, True, False, True]})
-    shares = markov_shares(markov_transitions(batch))
+    codes = ChannelCodes()
+    counts = markov_transitions(np.array([1, 1, 2, 3]), codes.of(["A", "B", "A", "B"]),
+                                np.array([True, True, False, True]))
+    shares = markov_shares(named_transitions(counts, codes.names))
     a, b = (Fraction(shares[c]).limit_denominator(10) for c in "AB")
     assert f"A = 0.5 / 1.5 = **{a}**, B = 1 / 1.5 = **{b}**" in doc
     assert f"A is credited {2 * a} of a conversion and ¥{int(90 * a)}, B {2 * b} and ¥{int(90 * b)}" in doc

@@ -1,9 +1,19 @@
 """AppTest of the channel comparison page on the hand-checked sheet (see tests/test_channels.py)."""
 from lib import ROOT
+from lib.i18n import t
+from lib.ui.channels import TAB_KEY
 from tests.apptest import run_page, texts
 
 FIXTURE = ROOT / "tests" / "fixtures" / "channels"
 PAGE = "pages/channels.py"
+
+
+def open_tab(at, section, lang="en"):
+    """What a click on a tab does: only the open tab is computed."""
+    at.session_state[TAB_KEY] = t(f"channels.tab.{section}", lang)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
 
 
 def frame_with(at, column):
@@ -26,6 +36,8 @@ def test_headline_table_and_advice_in_english(monkeypatch):
     assert table.columns.tolist()[:3] == ["channel", "spend", "share_of_spend"]
     douyin = table.set_index("channel").loc["抖音"]
     assert (douyin["cac"], douyin["roi"], douyin["new_customers"]) == (100, 5, 20)
+    assert not at.success and len(at.dataframe) == 1  # the other tabs are not computed until opened
+    open_tab(at, "efficiency")
     assert [e.value for e in at.success] == [
         "**Scale up 私域社群**: CAC ¥50 is 22% of the blended ¥229, and it brings only 7.0% of the new customers."]
     assert [e.value for e in at.error] == [
@@ -34,12 +46,13 @@ def test_headline_table_and_advice_in_english(monkeypatch):
         "**Review 百度SEM**: CAC ¥300 is 131% of the blended ¥229, on 23.3% of the new customers; it pushes the "
         "blended CAC up.",
         "**Review EDM**: ¥500 spent without a single new customer."]
+    open_tab(at, "quality")
     quality = frame_with(at, "grade")
     assert quality["channel"].tolist()[0] == "老客推荐" and quality["rank"].tolist() == [1, 2, 3, 4, 5, 6]
 
 
 def test_attribution_and_week_over_week_sections(monkeypatch):
-    at = run_page(monkeypatch, PAGE, FIXTURE)
+    at = open_tab(run_page(monkeypatch, PAGE, FIXTURE), "attribution")
     assert "4 of 5 journeys converted, worth ¥8,800." in texts(at)  # every journey by default
     at.radio(key="channels_attr_scope").set_value("period").run()
     credit = frame_with(at, "markov").set_index("channel")
@@ -48,6 +61,7 @@ def test_attribution_and_week_over_week_sections(monkeypatch):
     assert credit.loc["抖音", "linear"] == 2 / 3 + 1 / 2
     assert credit["first_touch"].sum() == 3 and abs(credit["markov"].sum() - 3) < 1e-9
     assert "3 of 4 journeys converted, worth ¥8,000." in texts(at)
+    open_tab(at, "changes")
     changes = frame_with(at, "Spend Δ").set_index("Channel")
     assert changes.loc["抖音", "Spend Δ"] == "▲ +¥500 (+33%)"
     assert changes.loc["知乎信息流", "Spend"] == "¥0" and changes.loc["知乎信息流", "CAC"] == "—"
@@ -64,9 +78,13 @@ def test_chinese(monkeypatch):
     assert [tab.label for tab in at.tabs] == [
         ":material/table_chart: 渠道明细", ":material/filter_alt: 转化漏斗", ":material/target: 效率与建议",
         ":material/military_tech: 渠道质量分", ":material/alt_route: 归因分析", ":material/compare_arrows: 周环比 / 月环比"]
+    open_tab(at, "efficiency", "zh")
     assert at.success[0].value == "**加大投入 私域社群**：获客成本 ¥50，仅为综合获客成本 ¥229 的 22%，但只带来 7.0% 的新客户。"
+    open_tab(at, "attribution", "zh")
     assert "每一列合计都是 4" in texts(at)
-    assert "渠道" in frame_with(at, "渠道").columns
+    open_tab(at, "changes", "zh")
+    assert frame_with(at, "花费 Δ").set_index("渠道").loc["抖音", "花费 Δ"] == "▲ +¥500 (+33%)"
+    assert "2026-W43 对比 2026-W42" in texts(at)
 
 
 def test_a_sidebar_filter_drives_every_section(monkeypatch):
@@ -77,6 +95,7 @@ def test_a_sidebar_filter_drives_every_section(monkeypatch):
     tiles = {m.label: m.value for m in at.metric}
     assert tiles["Spend"] == "¥1,500" and tiles["New customers"] == "10"
     assert frame_with(at, "share_of_spend")["channel"].tolist() == ["抖音", "EDM"]
+    open_tab(at, "efficiency")
     assert [e.value for e in at.error] == ["**Review EDM**: ¥500 spent without a single new customer."]
 
 
@@ -95,5 +114,6 @@ def test_drill_into_a_channel_and_step_back(monkeypatch):
 
 def test_without_journeys_the_rest_of_the_page_works(monkeypatch):
     at = run_page(monkeypatch, PAGE, ROOT / "tests" / "fixtures" / "golden")
-    assert any("touchpoints, conversions" in e.value for e in at.info)
     assert frame_with(at, "share_of_spend")["channel"].tolist()
+    open_tab(at, "attribution")
+    assert any("touchpoints, conversions" in e.value for e in at.info)

@@ -169,7 +169,7 @@ def attribution_chart(credits: pd.DataFrame, measure: str, lang: str, channels: 
     ).properties(height=360)
 
 
-def change_chart(comparison: pd.DataFrame, metric: str, catalog: Catalog, lang: str, now: str,
+def change_chart(comparison: pd.DataFrame, catalog: Catalog, metric: str, lang: str, now: str,
                  before: str) -> alt.LayerChart:
     """Change of one metric per channel against the period before, green when it is good news."""
     from lib.channels.compare import better

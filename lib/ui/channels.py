@@ -90,6 +90,26 @@ def _attribution(generation: int, _store: Store, half_life_days: float, batch_ro
     return attribute(_store, half_life_days, start, end, batch_rows)
 
 
+_CHARTS = {"funnel": charts.funnel_chart, "efficiency": charts.efficiency_chart, "quality": charts.quality_chart,
+           "attribution": charts.attribution_chart, "change": charts.change_chart}
+
+
+@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
+def _spec(name: str, catalog_version: float, _catalog: Catalog | None, args: tuple) -> dict:
+    """A chart's Vega-Lite spec, keyed by the data it draws (small frames, hashed by Streamlit):
+    a rerun with the same selection skips building and validating the Altair chart."""
+    if _catalog is not None:
+        args = (args[0], _catalog, *args[1:])
+    return _CHARTS[name](*args).to_dict()
+
+
+def chart(name: str, *args, catalog: Catalog | None = None, place=st, **kwargs) -> None:
+    """Draw a chart of lib.channels.charts from its cached spec (catalog: the second argument of
+    the builders that take one, kept out of the hashed key and replaced by the file's mtime)."""
+    spec = _spec(name, _mtime(METRICS_FILE) if catalog is not None else 0.0, catalog, args)
+    place.vega_lite_chart(spec, width="stretch", **kwargs)
+
+
 def table(store: Store, catalog: Catalog, period: Period, where: tuple, lang: str) -> ChannelTable:
     with st.spinner(t("channels.loading", lang)):
         return _table(store.generation, store, catalog, period.start, period.end, where)
@@ -141,6 +161,20 @@ def headline(current: ChannelTable, previous: ChannelTable, catalog: Catalog, la
             help=catalog[metric].description.en if lang == "en" else catalog[metric].description.zh,
             border=True,
         )
+
+
+SECTIONS = ("table", "funnels", "efficiency", "quality", "attribution", "changes")
+TAB_KEY = "channels_tab"
+
+
+def open_section(lang: str):
+    """The tabs, of which only the open one is computed and drawn (a rerun on switching):
+    returns its name and its container."""
+    sections = st.tabs([t(f"channels.tab.{name}", lang) for name in SECTIONS], key=TAB_KEY, on_change="rerun")
+    for name, section in zip(SECTIONS, sections):
+        if section.open:
+            return name, section
+    return SECTIONS[0], sections[0]
 
 
 # ---------------------------------------------------------------------------------------
@@ -207,7 +241,7 @@ def funnels(current: ChannelTable, catalog: Catalog, lang: str) -> None:
     data = funnel(current.rows, chosen)
     data["channel"] = pd.Categorical(data["channel"], categories=chosen, ordered=True)
     data = data.sort_values(["channel", "stage"]).assign(channel=lambda d: d["channel"].astype(str))
-    st.altair_chart(charts.funnel_chart(data, catalog, lang), width="stretch")
+    chart("funnel", data, lang, catalog=catalog)
     st.caption(t("channels.funnel.note", lang))
 
 
@@ -241,9 +275,8 @@ def recommendation_text(row: dict, blended_cac: float, lang: str) -> str:
 def efficiency(current: ChannelTable, cfg: ChannelsConfig, lang: str) -> None:
     advised = advice.advise(current.rows, current.blended_cac, cfg.recommendations)
     if advised["cac"].notna().any():
-        st.altair_chart(charts.efficiency_chart(advised, current.blended_cac, cfg.recommendations, lang),
-                        width="stretch", key=DRILL_CHART_KEY, on_select=_drill_from_chart,
-                        selection_mode=charts.DRILL_PARAM)
+        chart("efficiency", advised, current.blended_cac, cfg.recommendations, lang, key=DRILL_CHART_KEY,
+              on_select=_drill_from_chart, selection_mode=charts.DRILL_PARAM)
         st.caption(t("channels.efficiency.note", lang))
     else:
         st.info(t("channels.efficiency.no_cac", lang))
@@ -274,7 +307,7 @@ def quality(current: ChannelTable, catalog: Catalog, cfg: ChannelsConfig, lang: 
         st.info(t("channels.empty", lang))
         return
     left, right = st.columns([2, 3], gap="large")
-    left.altair_chart(charts.quality_chart(scores, grades, lang), width="stretch")
+    chart("quality", scores, grades, lang, place=left)
     config = {
         "rank": st.column_config.NumberColumn(t("channels.quality.rank", lang), format="%d"),
         "channel": st.column_config.TextColumn(t("channels.col.channel", lang)),
@@ -327,7 +360,7 @@ def attribution(store: Store, period: Period, where: tuple, cfg: ChannelsConfig,
     if picked:  # credit is computed over whole journeys; the filter only chooses the rows shown
         wide = wide[wide["channel"].isin(picked)]
     shown = wide["channel"].tolist()[:ATTRIBUTION_CHANNELS]
-    st.altair_chart(charts.attribution_chart(result.credits, measure, lang, shown), width="stretch")
+    chart("attribution", result.credits, measure, lang, shown)
     names = {m: t(f"channels.model.{m}", lang) for m in MODELS}
     number_format = "yen" if measure == "value" else "%.2f"
     config = {"channel": st.column_config.TextColumn(t("channels.col.channel", lang), pinned=True)}
@@ -356,7 +389,7 @@ def changes(store: Store, catalog: Catalog, selected: Period, where: tuple, lang
     if frame.empty:
         st.info(t("channels.empty", lang))
         return
-    st.altair_chart(charts.change_chart(frame, metric, catalog, lang, period.label, before.label), width="stretch")
+    chart("change", frame, metric, lang, period.label, before.label, catalog=catalog)
     wide = {f"{catalog.label(m, lang)} Δ": st.column_config.TextColumn(width="medium") for m in COMPARE_METRICS}
     st.dataframe(change_table(frame, catalog, lang), hide_index=True, width="stretch", placeholder=fmt.DASH,
                  column_config=wide)
