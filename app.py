@@ -12,6 +12,7 @@ lang = state.lang()
 PAGES = {
     "nav.overview": [("pages/home.py", "page.home", ":material/home:")],
     "nav.marketing": [("pages/channels.py", "page.channels", ":material/hub:")],
+    "nav.goals": [("pages/okr.py", "okr.page", ":material/flag:")],
     "nav.data": [("pages/data_quality.py", "page.data_quality", ":material/fact_check:")],
 }
 navigation = st.navigation({

@@ -6,9 +6,11 @@ problem it found. A new config file is added here once.
 from lib.channels.config import load_channels_config
 from lib.config import load_sources
 from lib.metrics.spec import load_catalog
+from lib.okr.config import load_okr_config
 
 CONFIG_LOADERS = (
     load_sources,
     load_catalog,
     load_channels_config,
+    load_okr_config,
 )
