@@ -16,8 +16,6 @@ def open_tab(page, label: str, name: str) -> str:
 def test_channels_page_in_chromium_english_and_chinese():
     require_chromium()
     with running_app() as url, browser_page(height=1100) as page:
-        page.goto(url + "/?lang=en")  # the app's frame first, so /channels runs inside its navigation
-        wait_for_streamlit(page)
         shot = screenshot(page, url + "/channels?lang=en", "channels_en.png")
         body = page.inner_text("body")
         assert "Channel comparison" in body and "Blended CAC" in body and "Marketing" in body
