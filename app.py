@@ -13,6 +13,7 @@ PAGES = {
     "nav.overview": [("pages/home.py", "page.home", ":material/home:")],
     "nav.marketing": [("pages/channels.py", "page.channels", ":material/hub:")],
     "nav.goals": [("pages/okr.py", "okr.page", ":material/flag:")],
+    "appraisal.nav": [("pages/appraisal.py", "appraisal.page", ":material/military_tech:")],
     "nav.data": [("pages/data_quality.py", "page.data_quality", ":material/fact_check:")],
 }
 navigation = st.navigation({

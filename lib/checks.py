@@ -3,6 +3,7 @@
 Each entry loads and validates one file and raises lib.issues.ConfigError with every
 problem it found. A new config file is added here once.
 """
+from lib.appraisal.config import load_appraisal_config
 from lib.channels.config import load_channels_config
 from lib.config import load_sources
 from lib.metrics.spec import load_catalog
@@ -12,5 +13,6 @@ CONFIG_LOADERS = (
     load_sources,
     load_catalog,
     load_channels_config,
+    load_appraisal_config,
     load_okr_config,
 )
