@@ -11,8 +11,11 @@ lang = state.lang()
 
 PAGES = {
     "nav.overview": [("pages/home.py", "page.home", ":material/home:")],
-    "cockpit.nav": [("pages/cockpit.py", "cockpit.page", ":material/speed:"),
-                    ("pages/customers.py", "customers.page", ":material/diamond:")],
+    "nav.marketing": [
+        ("pages/cockpit.py", "cockpit.page", ":material/speed:"),
+        ("pages/channels.py", "page.channels", ":material/hub:"),
+        ("pages/customers.py", "customers.page", ":material/diamond:"),
+    ],
     "nav.goals": [("pages/okr.py", "okr.page", ":material/flag:")],
     "appraisal.nav": [("pages/appraisal.py", "appraisal.page", ":material/military_tech:")],
     "nav.data": [("pages/data_quality.py", "page.data_quality", ":material/fact_check:")],

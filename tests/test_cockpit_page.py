@@ -181,7 +181,7 @@ def test_the_app_lists_the_cockpit_first_under_marketing(monkeypatch):
     at.switch_page("pages/cockpit.py").run()
     assert not at.exception and at.title[0].value == "Marketing cockpit"
     frame = (ROOT / "app.py").read_text(encoding="utf-8")
-    marketing = re.search(r'"cockpit.nav": \[(.*?)\]', frame).group(1)
+    marketing = re.search(r'"nav.marketing": \[\s*(.*?)\]', frame, re.S).group(1)
     assert marketing.startswith('("pages/cockpit.py", "cockpit.page"')
 
 

@@ -2,7 +2,6 @@
 STRINGS = {
     # ---- frame ---------------------------------------------------------------------------
     "cockpit.page": {"en": "Marketing cockpit", "zh": "营销驾驶舱"},
-    "cockpit.nav": {"en": "Marketing", "zh": "营销"},
     "cockpit.title": {"en": "Marketing cockpit", "zh": "营销驾驶舱"},
     "cockpit.subtitle": {"en": "{grain} {period} ({start} → {end}) against {vs}",
                          "zh": "{grain} {period}（{start} → {end}），对比 {vs}"},
