@@ -18,7 +18,11 @@ viewer = auth.enter(account, store, lang)  # the role as config/auth.yaml says n
 # A page's id (lib.access.PAGES_BY_ROLE) is its file name: pages/<id>.py.
 PAGES = {
     "nav.overview": [("pages/home.py", "page.home", ":material/home:")],
-    "cockpit.nav": [("pages/cockpit.py", "cockpit.page", ":material/speed:")],
+    "nav.marketing": [
+        ("pages/cockpit.py", "cockpit.page", ":material/speed:"),
+        ("pages/channels.py", "page.channels", ":material/hub:"),
+        ("pages/customers.py", "customers.page", ":material/diamond:"),
+    ],
     "nav.goals": [("pages/okr.py", "okr.page", ":material/flag:")],
     "appraisal.nav": [("pages/appraisal.py", "appraisal.page", ":material/military_tech:")],
     "nav.data": [("pages/data_quality.py", "page.data_quality", ":material/fact_check:")],

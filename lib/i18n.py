@@ -22,9 +22,11 @@ STRINGS: dict[str, dict[str, str]] = {
                            "zh": "配置文件有问题，请修正后刷新页面。"},
     "nav.overview": {"en": "Overview", "zh": "总览"},
     "nav.data": {"en": "Data", "zh": "数据"},
+    "nav.marketing": {"en": "Marketing", "zh": "营销"},
     "nav.goals": {"en": "Goals", "zh": "目标"},
     "page.home": {"en": "Home", "zh": "首页"},
     "page.data_quality": {"en": "Data quality", "zh": "数据质量"},
+    "page.channels": {"en": "Channels", "zh": "渠道对比"},
     # ---- source banners ----------------------------------------------------------------
     "banner.stale": {
         "en": "Source {source} could not be read ({error}). Showing the last good data, loaded {age}.",

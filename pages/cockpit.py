@@ -24,14 +24,8 @@ with st.spinner(t("cockpit.computing", lang)):
     anomalies = ui.anomalies_for(store, selection)
     actions = ui.actions_for(store, day, lang)
 ui.tiles_grid(store, selection, lang, focus, anomalies, actions)
-# TODO(lead): break-even flags. The customers branch has
-# lib.customers.break_even.break_even_flags(store, as_of, catalog) -> DataFrame (kind
-# campaign/channel, id, name, channel, spend, revenue, shortfall, status). It is not on
-# main yet, so nothing is shown here (nothing faked). Once merged: call it through a
-# cached wrapper in lib/ui/cockpit.py with as_of=day and list the flagged campaigns and
-# channels under the anomaly panel ("not paid back after N months: shortfall ¥X").
-
 ui.anomalies_panel(anomalies, selection, lang)
+ui.break_even_panel(store, lang, day)
 ui.comparison_section(store, selection, lang, day)
 
 ui.why_section(store, selection, lang, focus)

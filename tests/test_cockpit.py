@@ -229,9 +229,22 @@ def test_budget_against_spend_by_department_and_category(store, catalog, cfg):
     training = lines[("市场中心", "training")]
     assert training.budget == 1000 and math.isnan(training.actual)  # no channel is training: unknown, not 0
     growth = lines[("客户增长部", "other")]
-    assert (growth.actual, growth.utilisation) == (0, 0)  # tracked category, nothing spent
+    # 客户增长部 runs no channel at all in marketing_daily: its money is spent elsewhere
+    # (like a centre's brand and PR budget), so its actual is unknown, not 0.
+    assert math.isnan(growth.actual) and math.isnan(growth.utilisation)
     assert list(view.over["department"]) == ["数字营销部"]
     assert (view.total_budget, view.total_actual) == (10000, 4500)
+
+
+def test_a_department_that_runs_the_channel_but_spent_nothing_this_period_shows_0(catalog, cfg, tmp_path):
+    import shutil
+
+    shutil.copytree(DATA, tmp_path / "data")
+    with open(tmp_path / "data" / "marketing_daily.csv", "a", encoding="utf-8") as f:
+        f.write("2026-09-02,EDM,华东,企业版,客户增长部,,200,5000,50,,5,1,1,900\n")  # September only
+    view = budget.budget_view(load_store(sources_for_data(str(tmp_path / "data"))), catalog, cfg.budget, OCTOBER, ())
+    growth = lines_of(view)[("客户增长部", "other")]
+    assert (growth.actual, growth.utilisation) == (0, 0)  # tracked category, nothing spent in October
 
 
 def test_budget_of_a_week_is_the_share_of_its_days(store, catalog, cfg):

@@ -184,5 +184,18 @@ def test_the_app_lists_the_cockpit_first_under_marketing(monkeypatch, tmp_path):
     at.switch_page("pages/cockpit.py").run()
     assert not at.exception and at.title[0].value == "Marketing cockpit"
     frame = (ROOT / "app.py").read_text(encoding="utf-8")
-    marketing = re.search(r'"cockpit.nav": \[(.*?)\]', frame).group(1)
+    marketing = re.search(r'"nav.marketing": \[\s*(.*?)\]', frame, re.S).group(1)
     assert marketing.startswith('("pages/cockpit.py", "cockpit.page"')
+
+
+def test_break_even_warning_on_the_sample_data(monkeypatch):
+    """The 2026-03 western trade show has not paid back six months later (lib.customers)."""
+    at = run_page(monkeypatch, PAGE, ROOT / "sample_data" / "csv")
+    warning = plain(" ".join(w.value for w in at.warning))
+    assert "Not paid back by the payback horizon" in warning
+    assert "CMP-2603-02 · 西南培训展: revenue covers 95% of its spend since 2026-03-25, short by ¥32,058" in warning
+
+
+def test_no_break_even_warning_without_orders(monkeypatch):
+    at = run_page(monkeypatch, PAGE, DATA)
+    assert "Not paid back" not in " ".join(w.value for w in at.warning)

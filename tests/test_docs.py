@@ -22,3 +22,22 @@ def test_explain_worked_example_matches_the_code():
     assert f'"{explain_sentence(result, catalog, "en")}"' in DOC
     spend = explain(store, catalog, "spend", "channel", "2026-W43", "2026-W42")
     assert f"**+¥{spend.total_change:,.0f}**" in DOC
+
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_page_in_the_navigation_is_in_the_readme():
+    from lib.i18n import t
+
+    frame = (ROOT / "app.py").read_text(encoding="utf-8")
+    for path, title_key in re.findall(r'\("(pages/\w+\.py)", "([\w.]+)"', frame):
+        assert f"| {t(title_key, 'en')} |" in README, (path, t(title_key, "en"))
+
+
+def test_every_cli_command_is_in_the_readme():
+    from lib.cli import COMMANDS, build_parser
+
+    build_parser()  # loads the engines' commands
+    for name in COMMANDS:
+        assert f"`{name}" in README, name

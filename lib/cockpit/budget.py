@@ -98,13 +98,26 @@ def spent(store: Store, catalog: Catalog, cfg: BudgetConfig, period: Period,
     return frame.groupby(["department", "category"], as_index=False)["spend"].sum(), unmapped
 
 
+def _owned_categories(store: Store, cfg: BudgetConfig) -> set[tuple[str, str]]:
+    """(department, category) pairs for which marketing_daily has spend rows at all."""
+    rel = store.relation("marketing_daily")
+    m = rel.selectable
+    with rel.engine.connect() as conn:
+        pairs = conn.execute(sa.select(m.c.department, m.c.channel).distinct()).fetchall()
+    return {(str(d) if d is not None else "—", cfg.category_of(c)) for d, c in pairs}
+
+
 def budget_view(store: Store, catalog: Catalog, cfg: BudgetConfig, period: Period, where: Where) -> BudgetView:
     departments = dict(where).get("department")
     plan = planned(store, period, departments)
     actual, unmapped = spent(store, catalog, cfg, period, departments)
     lines = plan.merge(actual, on=["department", "category"], how="outer")
-    # A tracked category with no spend rows spent nothing; an untracked one is unknown.
-    tracked = lines["category"].map(cfg.tracked)
+    # A tracked category with no spend rows spent nothing; an untracked one is unknown, and
+    # so is a line of a department that runs no channel of that category at all (the
+    # centre's brand and PR budget): its money is spent outside marketing_daily.
+    owned = _owned_categories(store, cfg)
+    tracked = pd.Series([bool(cfg.tracked(c)) and (d, c) in owned for d, c in zip(lines["department"], lines["category"])],
+                        index=lines.index)
     lines["actual"] = lines["spend"].where(lines["spend"].notna(), 0.0).where(tracked)
     lines = lines.drop(columns="spend")
     lines["budget"] = lines["budget"].astype(float)

@@ -193,15 +193,18 @@ def campaigns(daily: pd.DataFrame, owners: dict[str, str], rng: np.random.Genera
 
 
 # Per-department monthly training budgets (yuan): no spend of these is in marketing_daily.
-TRAINING = {"数字营销部": 36_000, "内容运营部": 30_000, "活动策划部": 22_000, "客户增长部": 26_000,
-            "品牌公关部": 24_000}
-PLAN_ONLINE_SHARE = 0.33  # the centre budgets online ads at about a third of the total
+TRAINING = {"数字营销部": 42_000, "内容运营部": 38_000, "活动策划部": 26_000, "客户增长部": 30_000,
+            "品牌公关部": 28_000}
+# The centre's budget puts online ads at 45% of the total, well over the plan's 30%, and
+# offline events and training under theirs: a finding for the budget review.
+ONLINE_SHARE = 0.45
 
 
 def budget(daily: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     """Monthly budget lines: one per channel (online ads, offline events, other channels),
-    training per department, and the centre's brand, PR and content production ("other",
-    no channel), sized so online ads are about a third of the total."""
+    training per department, and the centre's brand, PR, content production and tools
+    ("other", no channel: not spent through marketing_daily), sized so online ads are
+    ONLINE_SHARE of the total."""
     monthly = daily.assign(month=pd.to_datetime(daily["date"]).dt.strftime("%Y-%m")) \
         .groupby(["month", "channel"])["spend"].sum()
     out = []
@@ -225,8 +228,8 @@ def budget(daily: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
             out.append({"month": month, "department": dept, "category": "training", "channel": None,
                         "amount": amount})
             total_lines += amount
-        centre = max(0.0, online / PLAN_ONLINE_SHARE - total_lines)
-        out.append({"month": month, "department": "品牌公关部", "category": "other", "channel": None,
+        centre = max(0.0, online / ONLINE_SHARE - total_lines)
+        out.append({"month": month, "department": world.CENTRE, "category": "other", "channel": None,
                     "amount": round(centre, -3)})
     return pd.DataFrame(out)
 

@@ -2,7 +2,6 @@
 STRINGS = {
     # ---- frame ---------------------------------------------------------------------------
     "cockpit.page": {"en": "Marketing cockpit", "zh": "营销驾驶舱"},
-    "cockpit.nav": {"en": "Marketing", "zh": "营销"},
     "cockpit.title": {"en": "Marketing cockpit", "zh": "营销驾驶舱"},
     "cockpit.subtitle": {"en": "{grain} {period} ({start} → {end}) against {vs}",
                          "zh": "{grain} {period}（{start} → {end}），对比 {vs}"},
@@ -172,4 +171,8 @@ STRINGS = {
     "cockpit.action.doing": {"en": "Doing", "zh": "进行中"},
     "cockpit.action.done": {"en": "Done", "zh": "已完成"},
     "cockpit.action.dropped": {"en": "Dropped", "zh": "已放弃"},
+    "cockpit.break_even.title": {"en": "Not paid back by the payback horizon",
+                                 "zh": "超过回本期仍未回本"},
+    "cockpit.break_even.line": {"en": "{what}: revenue covers {coverage} of its spend since {since}, short by {shortfall}",
+                                "zh": "{what}：自 {since} 起收入仅覆盖投入的 {coverage}，缺口 {shortfall}"},
 }

@@ -379,6 +379,30 @@ def anomalies_panel(anomalies: list, selection: Selection, lang: str) -> None:
             st.markdown("  \n".join(lines))
 
 
+@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+def _break_even(generation: int, key, _store: Store, as_of: dt.date) -> pd.DataFrame:
+    from lib.customers.break_even import break_even_flags
+
+    catalog, _ = _ctx()
+    return break_even_flags(_store, as_of, catalog)
+
+
+def break_even_panel(store: Store, lang: str, day: dt.date) -> None:
+    """Campaigns and channels whose revenue has not covered their spend by the payback
+    horizon (lib.customers.break_even); nothing when all have paid back."""
+    if store.missing("orders", "customers"):
+        return
+    flags = _break_even(store.generation, _config_key(), store, day)
+    if flags.empty:
+        return
+    lines = []
+    for row in flags.itertuples(index=False):
+        label = md_escape(f"{row.id} · {row.name}" if row.kind == "campaign" else str(row.id))
+        lines.append(t("cockpit.break_even.line", lang, what=label, coverage=fmt.pct(row.coverage, 0),
+                       shortfall=fmt.money(row.shortfall), since=f"{row.since}"))
+    st.warning(f"**{t('cockpit.break_even.title', lang)}**  \n" + "  \n".join(lines), icon=":material/savings:")
+
+
 def comparison_section(store: Store, selection: Selection, lang: str, day: dt.date) -> None:
     catalog, cfg = _ctx()
     metrics = tuple(kpi_options(catalog, cfg))
