@@ -9,12 +9,6 @@ from lib.ui import auth, state
 
 st.set_page_config(page_title="Marketing Cockpit · 营销驾驶舱", page_icon="📊", layout="wide")
 
-state.language_switch()  # its callback has already stored a new choice before this run
-lang = state.lang()
-account = auth.gate(lang)  # nothing below runs until someone is signed in
-store = state.store_or_stop()
-viewer = auth.enter(account, store, lang)  # the role as config/auth.yaml says now
-
 # A page's id (lib.access.PAGES_BY_ROLE) is its file name: pages/<id>.py.
 PAGES = {
     "nav.overview": [("pages/home.py", "page.home", ":material/home:")],
@@ -27,6 +21,14 @@ PAGES = {
     "appraisal.nav": [("pages/appraisal.py", "appraisal.page", ":material/military_tech:")],
     "nav.data": [("pages/data_quality.py", "page.data_quality", ":material/fact_check:")],
 }
+PAGE_IDS = [Path(path).stem for pages in PAGES.values() for path, _, _ in pages]
+
+state.language_switch()  # its callback has already stored a new choice before this run
+lang = state.lang()
+account = auth.gate(lang, PAGE_IDS)  # nothing below runs until someone is signed in
+store = state.store_or_stop()
+viewer = auth.enter(account, store, lang)  # the role as config/auth.yaml says now
+
 allowed = {group: [p for p in pages if may_open(viewer, Path(p[0]).stem)] for group, pages in PAGES.items()}
 allowed = {group: pages for group, pages in allowed.items() if pages}
 if not allowed:  # deny by default: an unknown or empty role sees nothing

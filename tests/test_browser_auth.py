@@ -90,16 +90,17 @@ def test_staff_and_director_sign_in_see_their_appraisal_rows_and_a_copied_cookie
         assert stolen.get_by_role("button", name="Sign in").is_visible()
         assert nav_links(stolen) == [] and "Signed in as" not in stolen.inner_text("body")
 
-        page.goto(url + "/?lang=zh")
+        page.goto(url + "/appraisal?lang=zh")  # a link to a page, followed while signed out
+        wait_for_streamlit(page)
+        assert page.get_by_role("dialog").count() == 0  # the login form, no "page not found"
         sign_in(page, "e001", "demo-e001")
-        assert {"首页", "数据质量"} <= set(nav_links(page))  # the director: every page
+        assert page.inner_text("h1") == "绩效考核"  # signed in: the linked page itself
+        assert int(metric(page, "考核人数")) >= 25  # the director: everyone
+        assert {"首页", "数据质量", "绩效考核"} <= set(nav_links(page))  # every page
         assert "当前用户：王建国 · 总监" in page.inner_text('[data-testid="stSidebar"]')
+        shot(page, "appraisal_director_zh.png")
         page.get_by_role("link", name="数据质量").click()
         wait_for_streamlit(page)
         assert "数据质量" in page.inner_text("h1")
         shot(page, "signed_in_director_zh.png")
-        page.get_by_role("link", name="绩效考核").click()
-        wait_for_streamlit(page)
-        assert int(metric(page, "考核人数")) >= 25  # the director: everyone
-        shot(page, "appraisal_director_zh.png")
     assert dialogs == []  # no script ever ran

@@ -83,7 +83,7 @@ def _configured_key() -> str | None:
         return None
 
 
-def setup_or_stop(lang: str) -> Setup:
+def setup_or_stop(lang: str, page_ids=()) -> Setup:
     """The users and the cookie key, or the reason the app refuses to start (and a stop)."""
     demo = auth.demo_mode()
     try:
@@ -97,19 +97,22 @@ def setup_or_stop(lang: str) -> Setup:
             st.error(t("app.config_invalid", lang))
             show_issues(issues, lang)
 
-        only_page(config_invalid, t("app.title", lang))
+        only_page(config_invalid, t("app.title", lang), page_ids)
     except auth.AuthSetupError as exc:
         LOG.error("%s", exc)
         reason = str(exc)
-        only_page(lambda: st.error(reason), t("app.title", lang))
+        only_page(lambda: st.error(reason), t("app.title", lang), page_ids)
     return Setup(config, key, demo)
 
 
-def only_page(draw, title: str) -> None:
-    """Run `draw` as the app's one and only page, then stop. Calling st.navigation also
-    keeps Streamlit from listing the files of pages/ by themselves (its guess for an app
-    that has not called st.navigation yet)."""
-    st.navigation([st.Page(draw, title=title, url_path="start", default=True)], position="hidden").run()
+def only_page(draw, title: str, page_ids=()) -> None:
+    """Run `draw` as the app's only page, then stop. Each page's URL (/appraisal) shows it
+    too: a link followed before sign-in gets the login form instead of "page not found",
+    and the page itself once signed in. Nothing is listed (the navigation is hidden), and
+    calling st.navigation keeps Streamlit from listing the files of pages/ by themselves."""
+    pages = [st.Page(draw, title=title, url_path="start", default=True)]
+    pages += [st.Page(draw, title=title, url_path=page) for page in page_ids]
+    st.navigation(pages, position="hidden").run()
     st.stop()
 
 
@@ -223,9 +226,10 @@ class Account:
     lang: str
 
 
-def gate(lang: str) -> Account:
-    """Until someone is signed in, the run ends here with the login page as the only page."""
-    setup = setup_or_stop(lang)
+def gate(lang: str, page_ids=()) -> Account:
+    """Until someone is signed in, the run ends here with the login page as the only page
+    (under the app's own URL and each page's, `page_ids`)."""
+    setup = setup_or_stop(lang, page_ids)
     rt = runtime()
     with st.sidebar:  # the cookie component is invisible; keep it out of the page
         authenticator, login = _authenticator(setup, rt, lang)
@@ -237,7 +241,7 @@ def gate(lang: str) -> Account:
             _sign_in_page(authenticator, login, setup, lang)
             _flush_cookie(authenticator)
 
-        only_page(sign_in, t("auth.form_title", lang))
+        only_page(sign_in, t("auth.form_title", lang), page_ids)
     _flush_cookie(authenticator)
     username = st.session_state["username"]
     rt.sessions.touch(st.session_state[SESSION_KEY])
