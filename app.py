@@ -10,8 +10,8 @@ from lib.ui import auth, state
 st.set_page_config(page_title="Marketing Cockpit · 营销驾驶舱", page_icon="📊", layout="wide")
 
 # A page's id (lib.access.PAGES_BY_ROLE) is its file name: pages/<id>.py.
+# The first page a role may open is where it lands: the cockpit, the director's first screen.
 PAGES = {
-    "nav.overview": [("pages/home.py", "page.home", ":material/home:")],
     "nav.marketing": [
         ("pages/cockpit.py", "cockpit.page", ":material/speed:"),
         ("pages/channels.py", "page.channels", ":material/hub:"),
@@ -19,7 +19,8 @@ PAGES = {
     ],
     "nav.goals": [("pages/okr.py", "okr.page", ":material/flag:")],
     "appraisal.nav": [("pages/appraisal.py", "appraisal.page", ":material/military_tech:")],
-    "nav.data": [("pages/data_quality.py", "page.data_quality", ":material/fact_check:")],
+    "nav.data": [("pages/home.py", "page.home", ":material/home:"),
+                 ("pages/data_quality.py", "page.data_quality", ":material/fact_check:")],
 }
 PAGE_IDS = [Path(path).stem for pages in PAGES.values() for path, _, _ in pages]
 

@@ -8,6 +8,7 @@ from lib.ui import cockpit as ui, filters, state, widgets
 state.guard("cockpit")  # first: refuses unless the signed-in role may open this page
 lang = state.lang()
 store = state.store_or_stop()
+st.title(t("cockpit.title", lang))  # before anything can stop the page: it always says where you are
 widgets.source_banners(store, lang)
 widgets.require_tabs(store, lang, "marketing_daily")
 catalog, cfg = ui.configs_or_stop(lang)

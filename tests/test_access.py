@@ -103,7 +103,7 @@ def test_the_sidebar_names_the_user_and_role_in_both_languages(monkeypatch, user
 def test_the_sign_in_cookie_signs_a_new_session_in(monkeypatch, users):
     token = cookie_given(signed_in_app(monkeypatch, "boss", DATA))
     at = open_app(monkeypatch, DATA, cookies={"cockpit_auth": token})
-    assert is_signed_in(at) and at.title[0].value == "Marketing Cockpit"
+    assert is_signed_in(at) and at.title[0].value == "Marketing cockpit"  # the landing page
 
 
 def test_tampered_expired_alg_none_and_other_crafted_cookies_go_back_to_login(monkeypatch, users):
@@ -215,7 +215,7 @@ def test_a_changed_role_applies_on_the_next_page_load(monkeypatch, users):
     config["users"]["mgr"]["role"] = "staff"
     users.write_text(yaml.safe_dump(config), encoding="utf-8")
     at.run()
-    assert at.title[0].value == "Marketing Cockpit"  # no longer on Data quality: back home
+    assert at.title[0].value == "Marketing cockpit"  # no longer on Data quality: back to the landing page
     assert listed_pages(at) == pages_of("staff") and "data_quality" not in pages_of("staff")
     assert "Signed in as 李四 · Staff" in [c.value for c in at.caption]
     assert at.session_state["viewer"] == Viewer("mgr", "staff", "E002", "数字营销部")

@@ -43,6 +43,8 @@ def test_html_in_a_cell_stays_text(monkeypatch):
 def test_app_frame_navigation_and_language_switch(monkeypatch, tmp_path):
     use_auth(monkeypatch, tmp_path)
     at = signed_in_app(monkeypatch, "boss", BROKEN)
+    assert at.title[0].value == "Marketing cockpit"  # the director's first screen
+    at.switch_page("pages/home.py").run()
     assert at.title[0].value == "Marketing Cockpit"
     at.radio(key="_lang_widget").set_value("zh").run()
     assert at.title[0].value == "营销驾驶舱"

@@ -216,7 +216,6 @@ def split_dimension(cfg: CockpitConfig, selection: Selection, catalog: Catalog, 
 
 def header(selection: Selection, lang: str) -> None:
     p = selection.period
-    st.title(t("cockpit.title", lang))
     text = t("cockpit.subtitle", lang, grain=t(f"grain.{p.grain}", lang), period=p.label,
              start=f"{p.start:%Y-%m-%d}", end=f"{p.end:%Y-%m-%d}", vs=p.previous().label)
     if selection.where:
