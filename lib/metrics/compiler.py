@@ -5,10 +5,16 @@ by the period label and the dimensions; filter values and dates are bound parame
 identifiers come only from the validated catalogue and the template. The result of
 ratio and derived metrics is computed afterwards from these aggregated inputs (see
 lib.metrics.engine), never from row-level ratios.
+
+Monthly amounts (the budget tab: one row per month) are the one exception to "group by
+the period label in SQL": their SELECT groups by the month, and the engine spreads each
+month's amount evenly over its days, so a week or a date range gets its share of the
+month's budget instead of all of it or nothing.
 """
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -19,6 +25,8 @@ from lib.schema import TABS, Kind
 from lib.store import Relation
 
 PERIOD = "period"
+MONTH = "_month"  # key column of a spread query: the row's month, 'YYYY-MM'
+_GRAIN_WORDS = {"day": "daily", "week": "weekly", "month": "monthly", "quarter": "quarterly", "year": "yearly"}
 
 
 class RequestError(ValueError):
@@ -43,12 +51,16 @@ class Request:
 
 @dataclass
 class CompiledQuery:
+    """One SELECT of a request: the statement, its bound parameters, and a sentence saying
+    what it computes, for the UI and for people reading logs."""
+
     statement: sa.Select
     tab: str
     leaves: list[str]
     description: str
     location: str
     dialect: sa.engine.Dialect = field(repr=False, default=None)
+    spread_months: bool = False  # rows are per month; the engine spreads them over days
 
     @property
     def sql(self) -> str:
@@ -63,15 +75,13 @@ class CompiledQuery:
 # expressions
 
 
-def date_expression(rel: Relation, column: str) -> sa.ColumnElement:
-    """The tab's time column as a DATE, whatever its template type."""
-    col = rel.selectable.c[column]
-    kind = TABS[rel.tab].column(column).kind
-    if kind is Kind.MONTH:
-        return MonthStart(col)
-    if kind is Kind.DATETIME:
-        return sa.cast(col, sa.Date)
-    return col
+def is_monthly(tab: str, time_column: str) -> bool:
+    return TABS[tab].column(time_column).kind is Kind.MONTH
+
+
+def spreads_over_days(metric: Metric) -> bool:
+    """A sum over a monthly tab is an amount for the whole month (a budget): spread it."""
+    return metric.kind is Aggregation.SUM and is_monthly(metric.tab, metric.time_column)
 
 
 def _condition(rel: Relation, cond: Condition) -> sa.ColumnElement:
@@ -89,23 +99,58 @@ def _condition(rel: Relation, cond: Condition) -> sa.ColumnElement:
     }[cond.op]()
 
 
+# One template per base aggregation; ratio and derived metrics are never aggregated in SQL.
+_TEMPLATES = {
+    Aggregation.SUM: lambda v, counts_rows: sa.func.sum(v),
+    Aggregation.COUNT: lambda v, counts_rows: sa.func.count() if counts_rows else sa.func.count(v),
+    Aggregation.COUNT_DISTINCT: lambda v, counts_rows: sa.func.count(sa.distinct(v)),
+    Aggregation.AVG: lambda v, counts_rows: sa.func.avg(v),
+    Aggregation.MIN: lambda v, counts_rows: sa.func.min(v),
+    Aggregation.MAX: lambda v, counts_rows: sa.func.max(v),
+}
+
+
 def aggregate(rel: Relation, metric: Metric) -> sa.ColumnElement:
     """The SQL aggregate of a base metric; a metric filter becomes CASE WHEN inside it,
     so metrics with different filters share one scan of the table."""
+    if metric.kind not in _TEMPLATES:
+        raise TypeError(f"{metric.kind} is not a base aggregation")
     value = rel.selectable.c[metric.column] if metric.column else sa.literal(1)
     if metric.filter:
         value = sa.case((sa.and_(*[_condition(rel, c) for c in metric.filter]), value))
-    templates = {
-        Aggregation.SUM: lambda v: sa.func.sum(v),
-        Aggregation.COUNT: lambda v: sa.func.count(v) if metric.filter or metric.column else sa.func.count(),
-        Aggregation.COUNT_DISTINCT: lambda v: sa.func.count(sa.distinct(v)),
-        Aggregation.AVG: lambda v: sa.func.avg(v),
-        Aggregation.MIN: lambda v: sa.func.min(v),
-        Aggregation.MAX: lambda v: sa.func.max(v),
-    }
-    if metric.kind not in templates:  # ratio and derived metrics are not aggregated in SQL
-        raise TypeError(f"{metric.kind} is not a base aggregation")
-    return templates[metric.kind](value)
+    counts_rows = metric.column is None and not metric.filter
+    return _TEMPLATES[metric.kind](value, counts_rows)
+
+
+def _as_day(rel: Relation, column: str, date: sa.ColumnElement) -> sa.ColumnElement:
+    """The day of a time column for its period label: date-times (touchpoints, or a SQL
+    source storing days as timestamps) become DATEs, which every dialect can format."""
+    kind = TABS[rel.tab].column(column).kind
+    if kind is Kind.DATETIME or isinstance(rel.selectable.c[column].type, sa.DateTime):
+        return sa.cast(date, sa.Date)
+    return date
+
+
+def _date_conditions(col: sa.ColumnElement, request: Request) -> list[sa.ColumnElement]:
+    """start <= day <= end as a half-open range, so a DATE and a TIMESTAMP column (a SQL
+    source may store days as timestamps) select the same rows and the column stays bare
+    for the database's indexes and min/max pruning."""
+    conditions = []
+    if request.start:
+        conditions.append(col >= sa.bindparam("start", request.start, type_=sa.Date))
+    if request.end:
+        conditions.append(col < sa.bindparam("before", request.end + dt.timedelta(days=1), type_=sa.Date))
+    return conditions
+
+
+def _month_conditions(col: sa.ColumnElement, request: Request) -> list[sa.ColumnElement]:
+    """Months that overlap [start, end]; 'YYYY-MM' text sorts like the months."""
+    conditions = []
+    if request.start:
+        conditions.append(col >= sa.bindparam("start_month", f"{request.start:%Y-%m}", type_=sa.String))
+    if request.end:
+        conditions.append(col <= sa.bindparam("end_month", f"{request.end:%Y-%m}", type_=sa.String))
+    return conditions
 
 
 # ---------------------------------------------------------------------------------------
@@ -113,37 +158,45 @@ def aggregate(rel: Relation, metric: Metric) -> sa.ColumnElement:
 
 
 def compile_tab(catalog: Catalog, rel: Relation, leaves: list[str], time_column: str,
-                request: Request) -> CompiledQuery:
-    date = date_expression(rel, time_column)
+                request: Request, spread_months: bool = False) -> CompiledQuery:
+    time_col = rel.selectable.c[time_column]
     keys: list[sa.ColumnElement] = []
-    if request.grain:
-        keys.append(GrainLabel(date, request.grain).label(PERIOD))
+    if spread_months:
+        keys.append(time_col.label(MONTH))
+        conditions = _month_conditions(time_col, request)
+    else:
+        monthly = is_monthly(rel.tab, time_column)
+        date = MonthStart(time_col) if monthly else time_col
+        if request.grain:
+            keys.append(GrainLabel(_as_day(rel, time_column, date), request.grain).label(PERIOD))
+        conditions = _date_conditions(date, request)
     keys += [rel.selectable.c[d].label(d) for d in request.by]
     measures = [aggregate(rel, catalog[leaf]).label(leaf) for leaf in leaves]
-    conditions = []
-    if request.start:
-        conditions.append(date >= sa.bindparam("start", request.start, type_=sa.Date))
-    if request.end:
-        conditions.append(date <= sa.bindparam("end", request.end, type_=sa.Date))
     for dim, values in request.where:
         conditions.append(rel.selectable.c[dim].in_(sa.bindparam(f"where_{dim}", list(values), expanding=True)))
     statement = sa.select(*keys, *measures).select_from(rel.selectable).where(*conditions)
     if keys:
         # Repeat the expressions (not positions) so every dialect accepts the grouping.
-        statement = statement.group_by(*[k.element for k in keys]).order_by(*[k.element for k in keys])
-    return CompiledQuery(statement, rel.tab, leaves, describe(catalog, request, leaves), rel.location,
-                         rel.engine.dialect)
+        # No ORDER BY: the engine sorts the small result itself, the same way for every
+        # database (collations and NULL ordering differ between them).
+        statement = statement.group_by(*[k.element for k in keys])
+    description = f"{describe(catalog, request)}: {_join([catalog.label(m, 'en') for m in leaves])} from {rel.tab}"
+    if spread_months:
+        description += " (monthly amounts spread evenly over their days)"
+    return CompiledQuery(statement, rel.tab, leaves, description, rel.location, rel.engine.dialect, spread_months)
+
+
+def _join(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def describe(catalog: Catalog, request: Request, metrics: list[str] | None = None, lang: str = "en") -> str:
     """A plain sentence for the UI: 'CAC by channel, weekly, 2026-10-01 to 2026-10-31, region 华东 only'."""
-    names = [catalog.label(m, lang) for m in (metrics or request.metrics)]
-    text = ", ".join(names)
+    text = _join([catalog.label(m, lang) for m in (metrics or request.metrics)])
     if request.by:
         text += " by " + " and ".join(request.by)
     if request.grain:
-        text += ", " + {"day": "daily", "week": "weekly", "month": "monthly", "quarter": "quarterly",
-                        "year": "yearly"}[request.grain]
+        text += ", " + _GRAIN_WORDS[request.grain]
     if request.start or request.end:
         text += f", {request.start or '…'} to {request.end or '…'}"
     for dim, values in request.where:
@@ -153,15 +206,17 @@ def describe(catalog: Catalog, request: Request, metrics: list[str] | None = Non
 
 def check_request(catalog: Catalog, request: Request) -> None:
     """Refuse what cannot be computed, saying what would work."""
-    import difflib
-
+    if not request.metrics:
+        raise RequestError("no metric asked for; name one or more, e.g. spend,cac")
     for name in request.metrics:
-        if name not in catalog:
-            close = difflib.get_close_matches(name, list(catalog.metrics), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise RequestError(f"unknown metric {name!r}{hint}")
+        check_metric(catalog, name)
     if request.grain and request.grain not in GRAINS:
         raise RequestError(f"unknown grain {request.grain!r}; use one of {', '.join(GRAINS)}")
+    if request.start and request.end and request.start > request.end:
+        raise RequestError(f"the start {request.start} is after the end {request.end}")
+    repeated = sorted({d for d in request.by if request.by.count(d) > 1})
+    if repeated:
+        raise RequestError(f"dimension {', '.join(repeated)} is asked for twice")
     wanted = list(request.by) + [d for d, _ in request.where]
     for name in request.metrics:
         allowed = catalog.dimensions(name)
@@ -169,3 +224,10 @@ def check_request(catalog: Catalog, request: Request) -> None:
             if dim not in allowed:
                 raise RequestError(f"{name} cannot be split or filtered by {dim!r}; "
                                    f"it can by: {', '.join(sorted(allowed)) or 'nothing'}")
+
+
+def check_metric(catalog: Catalog, name: str) -> None:
+    if name not in catalog:
+        close = difflib.get_close_matches(name, list(catalog.metrics), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise RequestError(f"unknown metric {name!r}{hint}")

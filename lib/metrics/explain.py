@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from lib.metrics.compiler import Request, RequestError
+from lib.metrics.compiler import Request, check_request
 from lib.metrics.engine import run
 from lib.metrics.expr import evaluate_node
 from lib.metrics.grains import parse_period
@@ -87,15 +87,20 @@ def _num(x):
 
 def explain(store: Store, catalog: Catalog, metric: str, by: str, period: str, vs: str,
             where: tuple = ()) -> Explanation:
-    if metric not in catalog:
-        raise RequestError(f"unknown metric {metric!r}")
-    (_, start1, end1), (_, start0, end0) = parse_period(period), parse_period(vs)
+    (start1, end1), (start0, end0) = check_explain(catalog, metric, by, period, vs, where)
     ratio = _ratio_parts(catalog, metric)
     if catalog.additive(metric):
         return _explain_additive(store, catalog, metric, by, (start0, end0), (start1, end1), where, period, vs)
     if ratio is not None:
         return _explain_ratio(store, catalog, metric, by, ratio, (start0, end0), (start1, end1), where, period, vs)
     return _explain_segments(store, catalog, metric, by, (start0, end0), (start1, end1), where, period, vs)
+
+
+def check_explain(catalog: Catalog, metric: str, by: str, period: str, vs: str, where: tuple = ()):
+    """Refuse a request that cannot be answered before any data is read; returns the two
+    periods' date ranges (period, vs)."""
+    check_request(catalog, Request((metric,), (by,), None, None, None, tuple(where)))
+    return parse_period(period)[1:], parse_period(vs)[1:]
 
 
 def _ratio_parts(catalog: Catalog, metric: str):

@@ -165,7 +165,27 @@ class Catalog(Strict):
         return out
 
     def additive(self, name: str) -> bool:
-        return self.metrics[name].kind.additive
+        """Values over disjoint segments add up to the total: sums and counts, and derived
+        metrics that only add, subtract and scale them (profit = revenue - spend)."""
+        key = ("additive", name)
+        if key not in self._memo:
+            self._memo[key] = self._additive(name, ())
+        return self._memo[key]
+
+    def _additive(self, name: str, seen: tuple[str, ...]) -> bool:
+        metric = self.metrics.get(name)
+        if metric is None or name in seen:  # a missing metric or a cycle: reported by the rules
+            return False
+        if metric.kind.is_base:
+            return metric.kind.additive
+        if metric.kind is not Aggregation.DERIVED:
+            return False
+        try:
+            formula = metric.formula
+        except ExprError:
+            return False
+        return formula is not None and formula.is_linear() and all(
+            self._additive(ref, seen + (name,)) for ref in formula.names)
 
     def dimensions(self, name: str) -> set[str]:
         """Columns a metric can be grouped and filtered by: text columns its tabs all have."""
@@ -254,7 +274,7 @@ def rule_no_cycles(cat: Catalog) -> list[Issue]:
         if name in path:
             cycle = path[path.index(name):] + [name]
             if name not in done:
-                issues.append(Issue("error", "cycle between derived metrics: " + " -> ".join(cycle),
+                issues.append(Issue("error", "cycle between metrics: " + " -> ".join(cycle),
                                     key=f"metrics.{name}", hint="one of them must be computed from base metrics"))
                 done.update(cycle)
             return
@@ -294,9 +314,10 @@ def rule_thresholds_in_order(cat: Catalog) -> list[Issue]:
 def rule_targets_fit_the_metric(cat: Catalog) -> list[Issue]:
     issues = []
     for name, m in cat.metrics.items():
-        if m.target and m.target.per == "month" and not m.kind.additive:
-            issues.append(Issue("error", "a per-month target only fits a sum or a count", key=f"metrics.{name}.target.per",
-                                hint="use per: period for a ratio such as CAC"))
+        if m.target and m.target.per == "month" and not cat._additive(name, ()):
+            issues.append(Issue("error", "a per-month target only fits an amount (a sum, a count, or sums "
+                                         "added and subtracted)", key=f"metrics.{name}.target.per",
+                                hint="use per: period for a level such as CAC"))
     return issues
 
 
