@@ -1,5 +1,7 @@
-"""Docs are tested: the worked example in docs/explain.md is what the code computes."""
+"""Docs are tested: docs/explain.md and docs/metrics.md show what the code computes and accepts."""
 import re
+
+import pytest
 
 from lib import ROOT
 from lib.config import sources_for_data
@@ -70,3 +72,83 @@ def test_explain_doc_tables_are_the_golden_data():
             cac43.loc[region, "spend"], cac43.loc[region, "new_customers"]]
     assert [_number(x) for x in rows[-1][1:]] == [
         cac42["spend"].sum(), cac42["new_customers"].sum(), cac43["spend"].sum(), cac43["new_customers"].sum()]
+
+
+def test_explain_doc_segment_without_customers():
+    store = load_store(sources_for_data(str(ROOT / "tests" / "fixtures" / "golden")))
+    result = explain(store, load_catalog(), "cac", "channel", "2026-W43", "2026-W42")
+    salon = result.contributions.set_index("channel").loc["线下沙龙"]
+    assert salon["rate_effect"] == 0 and salon["mix_effect"] == salon["contribution"]
+    assert f"**¥{salon['contribution']:.2f}**, all of it mix" in DOC
+
+
+# ---- docs/metrics.md ---------------------------------------------------------------------------
+
+METRICS_DOC = (ROOT / "docs" / "metrics.md").read_text(encoding="utf-8")
+
+
+def test_metrics_doc_explains_every_key():
+    from lib.metrics.spec import Metric
+
+    keys_table = METRICS_DOC.split("### Keys", 1)[1].split("###", 1)[0]
+    documented = {k.strip("` ") for line in keys_table.splitlines() if line.startswith("| `")
+                  for k in line.split("|")[1].split(",")}
+    assert set(Metric.model_fields) == documented
+
+
+def test_metrics_doc_lists_the_default_catalogue_as_it_is():
+    catalog = load_catalog()
+    table = METRICS_DOC.split("### The default catalogue", 1)[1].split("\n\n", 2)[1]
+    rows = {line.split("|")[1].strip(" `"): [c.strip() for c in line.split("|")[2:-1]]
+            for line in table.splitlines()[2:]}
+    assert list(rows) == list(catalog.metrics)
+    for name, (label, formula, fmt, direction, owner, *_) in rows.items():
+        m = catalog[name]
+        assert label == f"{m.label.en} · {m.label.zh}" and (fmt, owner) == (m.format, m.owner), name
+        assert direction.split()[0] == m.direction.split("_")[0], name
+        if m.kind.value == "ratio":
+            assert formula == f"{m.numerator} / {m.denominator}", name
+        elif m.kind.value == "derived":
+            assert formula == m.expr, name
+        else:
+            assert f"{m.tab}.{m.column}" in formula or "campaign_id" in formula, name
+
+
+def test_metrics_doc_cli_examples_print_what_is_shown(capsys):
+    from lib.cli import main
+
+    blocks = METRICS_DOC.split("## Command line", 1)[1].split("```")
+    commands = [b.strip().removeprefix("bash\n") for b in blocks[1::2] if b.startswith("bash")]
+    outputs = [b.strip("\n") for b in blocks[1::2] if not b.startswith("bash")]
+    for command, output in zip(commands, outputs[:len(commands)]):
+        argv = command.split()[3:]  # after "python -m lib.cli"
+        assert main(argv) == 0
+        assert capsys.readouterr().out.strip("\n") == output
+
+
+def test_metrics_doc_error_examples_are_the_real_messages(tmp_path):
+    """The doc's example errors: the default catalogue with four mistakes added."""
+    import textwrap
+
+    from lib.issues import ConfigError
+
+    lines = [line for line in METRICS_DOC.split("closest valid name when there is one:", 1)[1]
+             .split("```")[1].splitlines() if line.startswith("error:")]
+    base = (ROOT / "config" / "metrics.yaml").read_text(encoding="utf-8")
+    cac_thresholds = "    target: {value: 1500}\n    thresholds: {green: 1.0, amber: 1.1}\n"
+    assert base.count(cac_thresholds) == 1
+    bad = base.replace(cac_thresholds, "    target: {value: 1500}\n    thresholds: {green: 1.0, amber: 0.9}\n")
+    bad += textwrap.indent(textwrap.dedent("""\
+        cost_per_order: {label: {en: C, zh: C}, description: {en: c, zh: c}, owner: x, kind: ratio,
+                         numerator: spend, denominator: order}
+        spend_on_ads: {label: {en: S, zh: S}, description: {en: s, zh: s}, owner: x, kind: sum,
+                       tab: marketing_daily, column: spnd}
+        a: {label: {en: A, zh: A}, description: {en: a, zh: a}, owner: x, kind: derived, expr: b + 1}
+        b: {label: {en: B, zh: B}, description: {en: b, zh: b}, owner: x, kind: derived, expr: a * 2}
+    """), "  ")
+    path = tmp_path / "metrics.yaml"
+    path.write_text(bad, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_catalog(path)
+    got = [str(i).replace(str(path), "config/metrics.yaml") for i in caught.value.issues]
+    assert sorted(lines) == sorted(got)

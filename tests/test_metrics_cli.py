@@ -137,3 +137,27 @@ def test_explain_json_of_a_ratio_has_rate_and_mix(capsys):
     assert (east["region"], east["before"], east["after"]) == ("华东", pytest.approx(1500 / 9), 287.5)
     assert east["rate_effect"] + east["mix_effect"] == pytest.approx(east["contribution"])
     assert east["contribution"] + north["contribution"] == pytest.approx(doc["total_change"])
+
+
+# ---- check: rows that refer to the catalogue ---------------------------------------------------
+
+def test_check_lists_targets_and_benchmarks_that_name_no_metric(tmp_path, capsys):
+    """Such rows would never be used: a KPI would silently have no target. `check` says so."""
+    for name in ("marketing_daily", "budget"):
+        (tmp_path / f"{name}.csv").write_bytes((GOLDEN / f"{name}.csv").read_bytes())
+    (tmp_path / "targets.csv").write_text(
+        "metric,period,department,channel,region,product_line,value\n"
+        "cac,2026-10,,,,,200\n"
+        "cak,2026-10,,,,,200\n"
+        "budget_utilization,2026-10,,,华东,,1\n", encoding="utf-8")
+    (tmp_path / "benchmarks.csv").write_text("metric,value,source\nctr,0.015,行业报告\nwhatever,1,\n",
+                                             encoding="utf-8")
+    code, out, _ = cli(capsys, "check", "--data", str(tmp_path))
+    lines = out.splitlines()
+    assert code == 1
+    assert ("error: tab targets, row 3, column metric: unknown metric; this row is not used: 'cak'; "
+            "did you mean 'cac'?") in lines
+    assert ("error: tab targets, row 4, column region: budget_utilization cannot be split by region; this row is "
+            "not used: '华东' (expected a target by channel, department)") in lines
+    assert "error: tab benchmarks, row 3, column metric: unknown metric; this row is not used: 'whatever'" in lines
+    assert not [line for line in lines if "row 2" in line]  # the good rows are not mentioned

@@ -1,7 +1,8 @@
 """Why did a metric move: its change between two periods split over a dimension's values.
 
-Additive metrics (sums, counts): each segment's part is its own change; the parts sum to
-the total change exactly.
+Additive metrics (sums, counts, and derived metrics that only add, subtract and scale
+them, such as revenue - spend): each segment's part is its own change; the parts sum to
+the total change exactly. A segment with no rows in a period counts 0 there.
 
 Ratio metrics (R = N / D: CAC = spend / new customers, CVR, ROI = (revenue - spend) /
 spend, CPM = 1000 x spend / impressions): with segment d's share of the denominator
@@ -15,8 +16,9 @@ segment's part of the change R1 - R0 is
 where w̄ and r̄ are the means of the two periods. The shares sum to 1 in each period, so
 the R0 terms cancel and the parts sum to R1 - R0 exactly; subtracting R0 makes a mix
 effect mean what people expect: more weight on a segment whose ratio is above the old
-total raises the total. A segment with no denominator in one period (new, or gone) has
-only a mix effect. See docs/explain.md for a worked example.
+total raises the total. A segment with no denominator in one period (new, gone, or with
+spend but no customer) has no ratio of its own there: its part (the first line above,
+with r·w read as N_d / sum(D)) is all mix effect. See docs/explain.md for a worked example.
 """
 from __future__ import annotations
 
@@ -154,11 +156,15 @@ def _explain_ratio(store, catalog, metric, by, parts_spec, rng0, rng1, where, pe
         out["contribution"] = out["rate_effect"] = out["mix_effect"] = np.nan
     else:
         w0, w1 = d0 / total0, d1 / total1
-        out["contribution"] = (n1 / total1 - n0 / total0) - r_before * (w1 - w0)
         both = (d0 != 0) & (d1 != 0)
+        # A segment in both periods: rate + mix (a segment that did not move gives exactly 0).
         rate = ((w0 + w1) / 2) * (out["after"] - out["before"])
+        mix = ((out["before"] + out["after"]) / 2 - r_before) * (w1 - w0)
+        # New, gone or without a denominator: no rate of its own, its whole part is mix.
+        alone = (n1 / total1 - n0 / total0) - r_before * (w1 - w0)
         out["rate_effect"] = rate.where(both, 0.0)
-        out["mix_effect"] = out["contribution"] - out["rate_effect"]
+        out["mix_effect"] = mix.where(both, alone)
+        out["contribution"] = out["rate_effect"] + out["mix_effect"]
     return Explanation(metric, by, period, vs, r_before, r_after, RATE_MIX, _ordered(out, by))
 
 
