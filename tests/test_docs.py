@@ -1,6 +1,4 @@
 """Docs are tested: docs/explain.md and docs/metrics.md show what the code computes and accepts."""
-import re
-
 import pytest
 
 from lib import ROOT

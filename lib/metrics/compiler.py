@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from lib.metrics.grains import GRAINS, GrainLabel, MonthStart
+from lib.metrics.grains import GRAINS, TRUNCATING_DIALECTS, GrainLabel, MonthStart, PeriodStart
 from lib.metrics.spec import Aggregation, Catalog, Condition, Metric
 from lib.schema import TABS, Kind
 from lib.store import Relation
@@ -160,6 +160,7 @@ def _month_conditions(col: sa.ColumnElement, request: Request) -> list[sa.Column
 def compile_tab(catalog: Catalog, rel: Relation, leaves: list[str], time_column: str,
                 request: Request, spread_months: bool = False) -> CompiledQuery:
     time_col = rel.selectable.c[time_column]
+    truncate = False
     keys: list[sa.ColumnElement] = []
     if spread_months:
         keys.append(time_col.label(MONTH))
@@ -168,7 +169,10 @@ def compile_tab(catalog: Catalog, rel: Relation, leaves: list[str], time_column:
         monthly = is_monthly(rel.tab, time_column)
         date = MonthStart(time_col) if monthly else time_col
         if request.grain:
-            keys.append(GrainLabel(_as_day(rel, time_column, date), request.grain).label(PERIOD))
+            day = _as_day(rel, time_column, date)
+            truncate = rel.engine.dialect.name in TRUNCATING_DIALECTS
+            period = PeriodStart(day, request.grain) if truncate else GrainLabel(day, request.grain)
+            keys.append(period.label(PERIOD))
         conditions = _date_conditions(date, request)
     keys += [rel.selectable.c[d].label(d) for d in request.by]
     measures = [aggregate(rel, catalog[leaf]).label(leaf) for leaf in leaves]
@@ -180,6 +184,10 @@ def compile_tab(catalog: Catalog, rel: Relation, leaves: list[str], time_column:
         # No ORDER BY: the engine sorts the small result itself, the same way for every
         # database (collations and NULL ordering differ between them).
         statement = statement.group_by(*[k.element for k in keys])
+    if truncate:  # grouped by each period's first day: label the groups, not the rows
+        groups = statement.subquery("by_period")
+        statement = sa.select(GrainLabel(groups.c[PERIOD], request.grain).label(PERIOD),
+                              *[c for c in groups.c if c.name != PERIOD])
     description = f"{describe(catalog, request)}: {_join([catalog.label(m, 'en') for m in leaves])} from {rel.tab}"
     if spread_months:
         description += " (monthly amounts spread evenly over their days)"
