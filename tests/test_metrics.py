@@ -92,6 +92,18 @@ def test_filters_are_bound_parameters_and_sql_injection_is_just_a_value(store, c
     assert q(store, catalog, "spend")["spend"].iloc[0] == 5800  # and the table is intact
 
 
+def test_the_same_shape_with_other_values_gives_other_numbers(store, catalog):
+    """SQL text is compiled once per shape of request (metrics, keys, which filters); the
+    values are bound anew each time."""
+    def spend(*regions, start=W42[0], end=W43[1]):
+        return q(store, catalog, "spend", start=start, end=end, where=(("region", regions),))["spend"].iloc[0]
+
+    assert spend("华东") == 1000 + 500 + 1500 + 500 + 300
+    assert spend("华北") == 600 + 400 + 600 + 400
+    assert spend("华北", start=W43[0]) == 600 + 400
+    assert spend("华北", "华东") == 5800 and spend("华东", "华北", end=W42[1]) == 2500
+
+
 def test_date_range_is_inclusive_and_bound(store, catalog):
     result = run(store, catalog, Request(("spend",), start=dt.date(2026, 10, 13), end=dt.date(2026, 10, 14)))
     assert result.frame["spend"].iloc[0] == 500 + 600

@@ -16,6 +16,8 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Callable
 
 import sqlalchemy as sa
 
@@ -52,15 +54,26 @@ class Request:
 @dataclass
 class CompiledQuery:
     """One SELECT of a request: the statement, its bound parameters, and a sentence saying
-    what it computes, for the UI and for people reading logs."""
+    what it computes, for the UI and for people reading logs.
 
-    statement: sa.Select
+    The SQLAlchemy statement is built when first asked for: on the embedded DuckDB the
+    engine runs SQL text it compiled once for the query's `shape` (everything but the
+    values), so a repeated request does not rebuild the same statement.
+    """
+
     tab: str
     leaves: list[str]
     description: str
     location: str
-    dialect: sa.engine.Dialect = field(repr=False, default=None)
-    spread_months: bool = False  # rows are per month; the engine spreads them over days
+    dialect: sa.engine.Dialect = field(repr=False)
+    spread_months: bool  # rows are per month; the engine spreads them over days
+    shape: tuple  # what the SQL text depends on: the same shape gives the same SQL
+    values: dict  # the request's bound values by parameter name (IN lists as lists)
+    build: Callable[[], sa.Select] = field(repr=False)
+
+    @cached_property
+    def statement(self) -> sa.Select:
+        return self.build()
 
     @property
     def sql(self) -> str:
@@ -131,25 +144,37 @@ def _as_day(rel: Relation, column: str, date: sa.ColumnElement) -> sa.ColumnElem
     return date
 
 
-def _date_conditions(col: sa.ColumnElement, request: Request) -> list[sa.ColumnElement]:
-    """start <= day <= end as a half-open range, so a DATE and a TIMESTAMP column (a SQL
-    source may store days as timestamps) select the same rows and the column stays bare
-    for the database's indexes and min/max pruning."""
-    conditions = []
+def bound_values(request: Request) -> dict:
+    """The values a request binds, by parameter name. Dates: start <= day <= end becomes
+    the half-open [start, before), so a DATE and a TIMESTAMP column (a SQL source may
+    store days as timestamps) select the same rows and the column stays bare for the
+    database's indexes and min/max pruning. Months that overlap the range: 'YYYY-MM' text
+    sorts like the months."""
+    values: dict = {}
     if request.start:
-        conditions.append(col >= sa.bindparam("start", request.start, type_=sa.Date))
+        values["start"], values["start_month"] = request.start, f"{request.start:%Y-%m}"
     if request.end:
-        conditions.append(col < sa.bindparam("before", request.end + dt.timedelta(days=1), type_=sa.Date))
+        values["before"], values["end_month"] = request.end + dt.timedelta(days=1), f"{request.end:%Y-%m}"
+    for dim, allowed in request.where:
+        values[f"where_{dim}"] = list(allowed)
+    return values
+
+
+def _date_conditions(col: sa.ColumnElement, values: dict) -> list[sa.ColumnElement]:
+    conditions = []
+    if "start" in values:
+        conditions.append(col >= sa.bindparam("start", values["start"], type_=sa.Date))
+    if "before" in values:
+        conditions.append(col < sa.bindparam("before", values["before"], type_=sa.Date))
     return conditions
 
 
-def _month_conditions(col: sa.ColumnElement, request: Request) -> list[sa.ColumnElement]:
-    """Months that overlap [start, end]; 'YYYY-MM' text sorts like the months."""
+def _month_conditions(col: sa.ColumnElement, values: dict) -> list[sa.ColumnElement]:
     conditions = []
-    if request.start:
-        conditions.append(col >= sa.bindparam("start_month", f"{request.start:%Y-%m}", type_=sa.String))
-    if request.end:
-        conditions.append(col <= sa.bindparam("end_month", f"{request.end:%Y-%m}", type_=sa.String))
+    if "start_month" in values:
+        conditions.append(col >= sa.bindparam("start_month", values["start_month"], type_=sa.String))
+    if "end_month" in values:
+        conditions.append(col <= sa.bindparam("end_month", values["end_month"], type_=sa.String))
     return conditions
 
 
@@ -159,12 +184,25 @@ def _month_conditions(col: sa.ColumnElement, request: Request) -> list[sa.Column
 
 def compile_tab(catalog: Catalog, rel: Relation, leaves: list[str], time_column: str,
                 request: Request, spread_months: bool = False) -> CompiledQuery:
+    values = bound_values(request)
+    description = f"{describe(catalog, request)}: {_join([catalog.label(m, 'en') for m in leaves])} from {rel.tab}"
+    if spread_months:
+        description += " (monthly amounts spread evenly over their days)"
+    shape = (rel.tab, rel.location, rel.engine.dialect.name, tuple(leaves), time_column, spread_months, request.by,
+             request.grain, request.start is not None, request.end is not None,
+             tuple((dim, len(allowed)) for dim, allowed in request.where))
+    return CompiledQuery(rel.tab, leaves, description, rel.location, rel.engine.dialect, spread_months, shape, values,
+                         lambda: _statement(catalog, rel, leaves, time_column, request, spread_months, values))
+
+
+def _statement(catalog: Catalog, rel: Relation, leaves: list[str], time_column: str, request: Request,
+               spread_months: bool, values: dict) -> sa.Select:
     time_col = rel.selectable.c[time_column]
     truncate = False
     keys: list[sa.ColumnElement] = []
     if spread_months:
         keys.append(time_col.label(MONTH))
-        conditions = _month_conditions(time_col, request)
+        conditions = _month_conditions(time_col, values)
     else:
         monthly = is_monthly(rel.tab, time_column)
         date = MonthStart(time_col) if monthly else time_col
@@ -173,11 +211,12 @@ def compile_tab(catalog: Catalog, rel: Relation, leaves: list[str], time_column:
             truncate = rel.engine.dialect.name in TRUNCATING_DIALECTS
             period = PeriodStart(day, request.grain) if truncate else GrainLabel(day, request.grain)
             keys.append(period.label(PERIOD))
-        conditions = _date_conditions(date, request)
+        conditions = _date_conditions(date, values)
     keys += [rel.selectable.c[d].label(d) for d in request.by]
     measures = [aggregate(rel, catalog[leaf]).label(leaf) for leaf in leaves]
-    for dim, values in request.where:
-        conditions.append(rel.selectable.c[dim].in_(sa.bindparam(f"where_{dim}", list(values), expanding=True)))
+    for dim, _ in request.where:
+        conditions.append(rel.selectable.c[dim].in_(
+            sa.bindparam(f"where_{dim}", values[f"where_{dim}"], expanding=True)))
     statement = sa.select(*keys, *measures).select_from(rel.selectable).where(*conditions)
     if keys:
         # Repeat the expressions (not positions) so every dialect accepts the grouping.
@@ -188,10 +227,7 @@ def compile_tab(catalog: Catalog, rel: Relation, leaves: list[str], time_column:
         groups = statement.subquery("by_period")
         statement = sa.select(GrainLabel(groups.c[PERIOD], request.grain).label(PERIOD),
                               *[c for c in groups.c if c.name != PERIOD])
-    description = f"{describe(catalog, request)}: {_join([catalog.label(m, 'en') for m in leaves])} from {rel.tab}"
-    if spread_months:
-        description += " (monthly amounts spread evenly over their days)"
-    return CompiledQuery(statement, rel.tab, leaves, description, rel.location, rel.engine.dialect, spread_months)
+    return statement
 
 
 def _join(words: list[str]) -> str:

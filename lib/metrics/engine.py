@@ -38,15 +38,17 @@ Groups = dict[tuple, list]
 
 def run(store: Store, catalog: Catalog, request: Request) -> Result:
     check_request(catalog, request)
-    missing = sorted({tab for tab, _, _ in _leaves_by_query(catalog, request.metrics) if not store.has(tab)})
+    plan = _leaves_by_query(catalog, request.metrics)
+    missing = sorted({tab for tab, _, _ in plan if not store.has(tab)})
     if missing:
         raise MissingTabError(missing, list(request.metrics))
-    queries = compile_request(catalog, request, store.relation)
-    keys, values = _combine([(q.leaves, _execute(store, q, request)) for q in queries], one_row=not request.keys())
-    for name in _in_dependency_order(catalog, request.metrics):
-        if name not in values:
-            formula = catalog[name].formula
-            with np.errstate(invalid="ignore", divide="ignore"):
+    queries = _compile(catalog, request, store.relation, plan)
+    keys, values = _combine([(q.leaves, _execute(store, catalog, q, request)) for q in queries],
+                            one_row=not request.keys())
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for name in _in_dependency_order(catalog, request.metrics):
+            if name not in values:
+                formula = catalog[name].formula
                 values[name] = np.asarray(formula.evaluate({c: values[c] for c in formula.names}), dtype="float64")
     columns = {name: [k[i] for k in keys] for i, name in enumerate(request.keys())}
     for name in request.metrics:
@@ -60,8 +62,12 @@ def compile_request(catalog: Catalog, request: Request, relation_of: Callable[[s
     """The SELECTs a request needs, one per tab (and time column): `relation_of(tab)` says
     where each tab lives, so the same request compiles for any database."""
     check_request(catalog, request)
+    return _compile(catalog, request, relation_of, _leaves_by_query(catalog, request.metrics))
+
+
+def _compile(catalog: Catalog, request: Request, relation_of, plan) -> list[CompiledQuery]:
     return [compile_tab(catalog, relation_of(tab), leaves, time, request, spread)
-            for (tab, time, spread), leaves in _leaves_by_query(catalog, request.metrics).items()]
+            for (tab, time, spread), leaves in plan.items()]
 
 
 def _leaves_by_query(catalog: Catalog, metrics) -> dict[tuple[str, str, bool], list[str]]:
@@ -76,24 +82,51 @@ def _leaves_by_query(catalog: Catalog, metrics) -> dict[tuple[str, str, bool], l
     return plan
 
 
-def _execute(store: Store, query: CompiledQuery, request: Request) -> Groups:
-    rows = _fetch(store.relation(query.tab).engine, query)
+def _execute(store: Store, catalog: Catalog, query: CompiledQuery, request: Request) -> Groups:
+    rows = _fetch(store.relation(query.tab).engine, catalog, query)
     n_keys = len(rows[0]) - len(query.leaves) if rows else 0
     if query.spread_months:
         return _spread_months(rows, request)
     return {tuple(_key(v) for v in row[:n_keys]): list(row[n_keys:]) for row in rows}
 
 
-def _fetch(engine, query: CompiledQuery) -> list[tuple]:
-    """The rows of a query. On DuckDB (in-process, so per-call overhead is most of the time
-    of a small query) the SQL goes straight to the driver's cursor: no transaction, no
-    result processing, still with bound parameters. Elsewhere, SQLAlchemy executes it."""
+def _fetch(engine, catalog: Catalog, query: CompiledQuery) -> list[tuple]:
+    """The rows of a query. On DuckDB (in-process, so per-call overhead is much of the time
+    of a small query) the SQL text goes straight to the driver's cursor: no transaction, no
+    result processing, still with bound parameters; for the embedded database the text is
+    compiled once per query shape. Elsewhere, SQLAlchemy executes the statement."""
     if query.dialect.name != "duckdb":
         with engine.connect() as conn:
             return conn.execute(query.statement).fetchall()
+    sql, takes = _duckdb_sql(catalog, query) if query.location == "duckdb" else _positional(query)
+    return _duckdb_cursor(engine).execute(sql, [take(query.values) for take in takes]).fetchall()
+
+
+def _duckdb_sql(catalog: Catalog, query: CompiledQuery):
+    """SQL text and parameter getters, remembered by the catalogue (a new catalogue starts
+    afresh) for the query's shape, which fixes every identifier of the SQL."""
+    key = ("duckdb_sql", query.shape)
+    if key not in catalog._memo:
+        catalog._memo[key] = _positional(query)
+    return catalog._memo[key]
+
+
+def _positional(query: CompiledQuery):
+    """The statement as DuckDB SQL text with $1, $2 … and, for each, how to take its value
+    from a request's values: an IN list is expanded to one parameter per item
+    (where_channel_1, where_channel_2 …); a constant of the catalogue (a metric filter's
+    value) is kept as compiled."""
     compiled = query.statement.compile(dialect=query.dialect, compile_kwargs={"render_postcompile": True})
-    params = [compiled.params[name] for name in compiled.positiontup]
-    return _duckdb_cursor(engine).execute(str(compiled), params).fetchall()
+    takes = []
+    for name in compiled.positiontup:
+        base, _, index = name.rpartition("_")
+        if name in query.values:
+            takes.append(lambda values, name=name: values[name])
+        elif base in query.values and index.isdigit():
+            takes.append(lambda values, base=base, i=int(index) - 1: values[base][i])
+        else:
+            takes.append(lambda values, constant=compiled.params[name]: constant)
+    return str(compiled), takes
 
 
 _thread = threading.local()
@@ -178,6 +211,13 @@ def _number(value) -> float:
 
 
 def _in_dependency_order(catalog: Catalog, metrics) -> list[str]:
+    key = ("order", tuple(metrics))
+    if key not in catalog._memo:
+        catalog._memo[key] = _dependency_order(catalog, metrics)
+    return catalog._memo[key]
+
+
+def _dependency_order(catalog: Catalog, metrics) -> list[str]:
     order: list[str] = []
 
     def visit(name: str) -> None:
