@@ -42,7 +42,7 @@ def run(store: Store, catalog: Catalog, request: Request) -> Result:
     missing = sorted({tab for tab, _, _ in plan if not store.has(tab)})
     if missing:
         raise MissingTabError(missing, list(request.metrics))
-    queries = _compile(catalog, request, store.relation, plan)
+    queries = _compile(catalog, request, lambda tab: _relation(store, tab), plan)
     keys, values = _combine([(q.leaves, _execute(store, catalog, q, request)) for q in queries],
                             one_row=not request.keys())
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -58,6 +58,14 @@ def run(store: Store, catalog: Catalog, request: Request) -> Result:
     return Result(pd.DataFrame(columns), queries, describe(catalog, request))
 
 
+def _relation(store: Store, tab: str) -> Relation:
+    """store.relation(tab), made once per load (a reload is a new Store)."""
+    key = ("relation", tab)
+    if key not in store.memo:
+        store.memo[key] = store.relation(tab)
+    return store.memo[key]
+
+
 def compile_request(catalog: Catalog, request: Request, relation_of: Callable[[str], Relation]) -> list[CompiledQuery]:
     """The SELECTs a request needs, one per tab (and time column): `relation_of(tab)` says
     where each tab lives, so the same request compiles for any database."""
@@ -71,7 +79,12 @@ def _compile(catalog: Catalog, request: Request, relation_of, plan) -> list[Comp
 
 
 def _leaves_by_query(catalog: Catalog, metrics) -> dict[tuple[str, str, bool], list[str]]:
-    """Base metrics grouped by the query that computes them: (tab, time column, spread)."""
+    """Base metrics grouped by the query that computes them: (tab, time column, spread).
+    The same for every request of these metrics: remembered (and never changed)."""
+    return catalog.remember(("plan", tuple(metrics)), lambda: _plan(catalog, metrics))
+
+
+def _plan(catalog: Catalog, metrics) -> dict[tuple[str, str, bool], list[str]]:
     plan: dict[tuple[str, str, bool], list[str]] = {}
     for name in metrics:
         for leaf in catalog.leaves(name):
@@ -83,7 +96,7 @@ def _leaves_by_query(catalog: Catalog, metrics) -> dict[tuple[str, str, bool], l
 
 
 def _execute(store: Store, catalog: Catalog, query: CompiledQuery, request: Request) -> Groups:
-    rows = _fetch(store.relation(query.tab).engine, catalog, query)
+    rows = _fetch(_relation(store, query.tab).engine, catalog, query)
     n_keys = len(rows[0]) - len(query.leaves) if rows else 0
     if query.spread_months:
         return _spread_months(rows, request)
@@ -105,10 +118,7 @@ def _fetch(engine, catalog: Catalog, query: CompiledQuery) -> list[tuple]:
 def _duckdb_sql(catalog: Catalog, query: CompiledQuery):
     """SQL text and parameter getters, remembered by the catalogue (a new catalogue starts
     afresh) for the query's shape, which fixes every identifier of the SQL."""
-    key = ("duckdb_sql", query.shape)
-    if key not in catalog._memo:
-        catalog._memo[key] = _positional(query)
-    return catalog._memo[key]
+    return catalog.remember(("duckdb_sql", query.shape), lambda: _positional(query))
 
 
 def _positional(query: CompiledQuery):
@@ -211,10 +221,7 @@ def _number(value) -> float:
 
 
 def _in_dependency_order(catalog: Catalog, metrics) -> list[str]:
-    key = ("order", tuple(metrics))
-    if key not in catalog._memo:
-        catalog._memo[key] = _dependency_order(catalog, metrics)
-    return catalog._memo[key]
+    return catalog.remember(("order", tuple(metrics)), lambda: _dependency_order(catalog, metrics))
 
 
 def _dependency_order(catalog: Catalog, metrics) -> list[str]:

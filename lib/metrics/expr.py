@@ -127,10 +127,8 @@ def divide(numerator, denominator):
         safe = denominator.astype("float64").where(denominator != 0)
         return numerator / safe
     if isinstance(denominator, np.ndarray):
-        numerator = np.broadcast_to(np.asarray(numerator, dtype="float64"), denominator.shape)
-        out = np.full(denominator.shape, np.nan)
-        np.divide(numerator, denominator, out=out, where=(denominator != 0) & ~np.isnan(denominator))
-        return out
+        with np.errstate(invalid="ignore"):
+            return numerator / np.where(denominator == 0, np.nan, denominator)  # NaN stays NaN
     if denominator is None or denominator == 0 or (isinstance(denominator, float) and np.isnan(denominator)):
         return np.nan
     return numerator / denominator

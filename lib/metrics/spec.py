@@ -148,12 +148,19 @@ class Catalog(Strict):
             return None
         return metric.thresholds or getattr(self.thresholds, metric.direction)
 
+    def remember(self, key, compute):
+        """compute() once per catalogue, for answers that depend on the catalogue alone (a
+        reloaded catalogue is a new object and starts afresh)."""
+        memo = self._memo  # one lookup: pydantic's private attributes are slow to reach
+        try:
+            return memo[key]
+        except KeyError:
+            memo[key] = value = compute()
+            return value
+
     def leaves(self, name: str) -> list[str]:
         """The base (aggregated) metrics a metric is computed from, in a stable order."""
-        key = ("leaves", name)
-        if key not in self._memo:
-            self._memo[key] = self._leaves(name)
-        return self._memo[key]
+        return self.remember(("leaves", name), lambda: self._leaves(name))
 
     def _leaves(self, name: str) -> list[str]:
         metric = self.metrics[name]
@@ -167,10 +174,7 @@ class Catalog(Strict):
     def additive(self, name: str) -> bool:
         """Values over disjoint segments add up to the total: sums and counts, and derived
         metrics that only add, subtract and scale them (profit = revenue - spend)."""
-        key = ("additive", name)
-        if key not in self._memo:
-            self._memo[key] = self._additive(name, ())
-        return self._memo[key]
+        return self.remember(("additive", name), lambda: self._additive(name, ()))
 
     def _additive(self, name: str, seen: tuple[str, ...]) -> bool:
         metric = self.metrics.get(name)
@@ -189,12 +193,12 @@ class Catalog(Strict):
 
     def dimensions(self, name: str) -> set[str]:
         """Columns a metric can be grouped and filtered by: text columns its tabs all have."""
-        key = ("dimensions", name)
-        if key not in self._memo:
+        def compute():
             tabs = {self.metrics[leaf].tab for leaf in self.leaves(name)}
             sets = [{c.name for c in TABS[t].columns if c.kind is Kind.TEXT} for t in tabs if t in TABS]
-            self._memo[key] = set.intersection(*sets) if sets else set()
-        return self._memo[key]
+            return set.intersection(*sets) if sets else set()
+
+        return self.remember(("dimensions", name), compute)
 
     def label(self, name: str, lang: str) -> str:
         return getattr(self.metrics[name].label, lang, name) if name in self.metrics else name
