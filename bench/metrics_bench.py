@@ -21,6 +21,7 @@ import datetime as dt
 import os
 import platform
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -245,13 +246,22 @@ def main() -> None:
         generate(args.generate_only, args.rows)
         return
 
+    folder = None if args.db else tempfile.mkdtemp(prefix="cockpit-bench-")
+    path = args.db or os.path.join(folder, "bench.duckdb")
+    try:
+        measure(args, path)
+    finally:
+        if folder:  # a generated file of its own: 190 MB at 10M rows
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def measure(args, path: str) -> None:
     import pandas as pd
     import sqlalchemy as sa
 
     from lib.metrics import Request, load_catalog, run
     from lib.store import Store, TabInfo, utcnow
 
-    path = args.db or os.path.join(tempfile.mkdtemp(prefix="cockpit-bench-"), "bench.duckdb")
     if not os.path.exists(path):
         started = time.perf_counter()
         subprocess.run([sys.executable, __file__, "--rows", str(args.rows), "--generate-only", path], check=True)
