@@ -10,8 +10,15 @@ state.language_switch()  # its callback has already stored a new choice before t
 lang = state.lang()
 
 PAGES = {
-    "nav.overview": [("pages/home.py", "page.home", "🏠")],
-    "nav.data": [("pages/data_quality.py", "page.data_quality", "🧪")],
+    "nav.overview": [("pages/home.py", "page.home", ":material/home:")],
+    "nav.marketing": [
+        ("pages/cockpit.py", "cockpit.page", ":material/speed:"),
+        ("pages/channels.py", "page.channels", ":material/hub:"),
+        ("pages/customers.py", "customers.page", ":material/diamond:"),
+    ],
+    "nav.goals": [("pages/okr.py", "okr.page", ":material/flag:")],
+    "appraisal.nav": [("pages/appraisal.py", "appraisal.page", ":material/military_tech:")],
+    "nav.data": [("pages/data_quality.py", "page.data_quality", ":material/fact_check:")],
 }
 navigation = st.navigation({
     t(group, lang): [

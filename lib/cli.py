@@ -212,7 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name, (_, help_text, add_args, default_format) in COMMANDS.items():
         p = sub.add_parser(name, help=help_text)
         p.add_argument("--data", help="folder of <tab>.csv, .xlsx workbook or SQLAlchemy URL")
-        formats = ["text", "json"] if default_format == "text" else [default_format, "json"]
+        formats = list(dict.fromkeys([default_format, "json", *(["text"] if name == "explain" else [])]))
         p.add_argument("--format", choices=formats, default=default_format)
         if add_args:
             add_args(p)

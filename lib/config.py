@@ -146,7 +146,7 @@ def load_yaml_model(path: Path, model: type[M], extra_checks=None) -> M:
     `extra_checks(data, file) -> list[Issue]` adds rules pydantic cannot express
     (references between keys); they run even when the model itself is invalid.
     """
-    file = _rel(path)
+    file = display_path(path)
     if not path.is_file():
         raise ConfigError([Issue("error", "file not found", source=file, expected="the file to exist")])
     try:
@@ -265,7 +265,8 @@ def _issue(file: str, key: str, message: str, word: str, options) -> Issue:
     return Issue("error", message, source=file, key=key, hint=hint)
 
 
-def _rel(path: Path) -> str:
+def display_path(path: Path) -> str:
+    """A path as people should read it: relative to the project folder when inside it."""
     try:
         return str(Path(path).resolve().relative_to(ROOT))
     except ValueError:

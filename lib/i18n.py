@@ -22,8 +22,11 @@ STRINGS: dict[str, dict[str, str]] = {
                            "zh": "配置文件有问题，请修正后刷新页面。"},
     "nav.overview": {"en": "Overview", "zh": "总览"},
     "nav.data": {"en": "Data", "zh": "数据"},
+    "nav.marketing": {"en": "Marketing", "zh": "营销"},
+    "nav.goals": {"en": "Goals", "zh": "目标"},
     "page.home": {"en": "Home", "zh": "首页"},
     "page.data_quality": {"en": "Data quality", "zh": "数据质量"},
+    "page.channels": {"en": "Channels", "zh": "渠道对比"},
     # ---- source banners ----------------------------------------------------------------
     "banner.stale": {
         "en": "Source {source} could not be read ({error}). Showing the last good data, loaded {age}.",
@@ -49,6 +52,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "home.good_rows": {"en": "Good rows", "zh": "有效行"},
     "home.quarantined": {"en": "Quarantined rows", "zh": "隔离行"},
     "home.period": {"en": "Data covers", "zh": "数据覆盖"},
+    "home.months": {"en": "{n} months", "zh": "{n} 个月"},
     "home.sources": {"en": "Sources", "zh": "数据源"},
     "home.tabs": {"en": "What is loaded", "zh": "已加载内容"},
     "home.see_quality": {"en": "See the quarantined rows", "zh": "查看隔离行"},

@@ -46,6 +46,11 @@ def data_period(store: Store) -> tuple[dt.date, dt.date] | None:
     return date_span(store)
 
 
+def months_covered(first: dt.date, last: dt.date) -> int:
+    """Calendar months touched by the data, counting both ends (May 2025 - Oct 2026: 18)."""
+    return (last.year - first.year) * 12 + last.month - first.month + 1
+
+
 def quarantine_rows(store: Store, tab: str | None = None) -> list[QuarantinedRow]:
     rows = [q for name, qs in store.quarantine.items() if tab in (None, name) for q in qs]
     return sorted(rows, key=lambda q: (list(TABS).index(q.tab), q.row))

@@ -13,7 +13,7 @@ import io
 import os
 import tempfile
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -22,7 +22,7 @@ from lib.config import (CsvSourceConfig, GsheetSourceConfig, SourcesConfig, SqlS
                         XlsxSourceConfig, resolve_path)
 from lib.issues import Issue
 from lib.schema import TABS, WRITABLE_TABS, Kind
-from lib.sources.base import SourceError, rows_to_rawtab
+from lib.sources.base import SourceError, WriteOutcomeUnknown, rows_to_rawtab
 from lib.validate import check_references, validate_tab, TabResult
 
 
@@ -38,23 +38,46 @@ class WriteResult:
     source: str
     row: dict
     duplicate: bool = False  # the token was seen before: nothing was written this time
+    # Filled-in columns the tab's header lacks (e.g. an older sheet without author_id):
+    # they could not be written, and the form says so instead of dropping them silently.
+    dropped: tuple[str, ...] = ()
 
 
 class _Ledger:
-    """Tokens of submissions already written by this process (a double click is two reruns)."""
+    """Tokens of submissions already written by this process (a double click is two reruns).
+
+    A write whose outcome is unknown (a Google Sheets append that timed out: it may have
+    landed) is remembered as uncertain; the next submit with the same token first looks
+    whether the row is in the tab before it writes (`written_already`).
+    """
 
     def __init__(self):
         self._done: dict[str, WriteResult] = {}
+        self._uncertain: set[str] = set()
         self._lock = threading.Lock()
 
-    def once(self, token: str, write):
+    def once(self, token: str, write, written_already=None):
         with self._lock:  # one writer at a time also keeps file appends from interleaving
             if token in self._done:
                 first = self._done[token]
-                return WriteResult(first.tab, first.source, first.row, duplicate=True)
-            result = write()
+                return replace(first, duplicate=True)
+            found = written_already() if token in self._uncertain and written_already else None
+            if found is not None:
+                self._done[token] = found
+                self._uncertain.discard(token)
+                return replace(found, duplicate=True)
+            try:
+                result = write()
+            except _UnknownOutcome as exc:
+                self._uncertain.add(token)
+                raise WriteError(str(exc)) from exc
             self._done[token] = result
+            self._uncertain.discard(token)
             return result
+
+
+class _UnknownOutcome(Exception):
+    """The write may or may not have happened (no answer from the sheet in time)."""
 
 
 LEDGER = _Ledger()
@@ -64,10 +87,17 @@ def append_row(config: SourcesConfig, tab: str, row: dict, token: str, store=Non
                gsheet_credentials: dict | None = None) -> WriteResult:
     if tab not in WRITABLE_TABS:
         raise WriteError(f"the app does not write to tab {tab}")
+    unknown = sorted(set(row) - set(TABS[tab].column_names))
+    if unknown:  # a caller's typo must not lose a value
+        raise WriteError(f"tab {tab} has no column(s) {', '.join(unknown)}")
     clean = validate_row(tab, row, store)
     source_name = config.source_of(tab)
     cfg = config.sources[source_name]
-    return LEDGER.once(token, lambda: _write(source_name, cfg, tab, clean, gsheet_credentials))
+    check = None
+    if isinstance(cfg, GsheetSourceConfig):
+        def check():
+            return _found_in_gsheet(source_name, cfg, tab, clean, gsheet_credentials)
+    return LEDGER.once(token, lambda: _write(source_name, cfg, tab, clean, gsheet_credentials), check)
 
 
 def validate_row(tab: str, row: dict, store=None) -> dict:
@@ -116,32 +146,51 @@ def _cell(value):
 
 
 def _write(source_name: str, cfg, tab: str, row: dict, gsheet_credentials) -> WriteResult:
+    """Write the row; returns the columns the tab has, so missing ones can be reported."""
     try:
         if isinstance(cfg, CsvSourceConfig):
-            _append_csv(resolve_path(cfg.path) / f"{tab}.csv", tab, row)
+            columns = _append_csv(resolve_path(cfg.path) / f"{tab}.csv", tab, row)
         elif isinstance(cfg, XlsxSourceConfig):
-            _append_xlsx(resolve_path(cfg.path), tab, row)
+            columns = _append_xlsx(resolve_path(cfg.path), tab, row)
         elif isinstance(cfg, GsheetSourceConfig):
-            _append_gsheet(source_name, cfg, tab, row, gsheet_credentials)
+            columns = _append_gsheet(source_name, cfg, tab, row, gsheet_credentials)
         elif isinstance(cfg, SqlSourceConfig):
-            _insert_sql(cfg, tab, row)
+            columns = _insert_sql(source_name, cfg, tab, row)
         else:  # pragma: no cover - the config model allows no other kind
             raise WriteError(f"cannot write to a {cfg.kind} source")
-    except WriteError:
+    except (WriteError, _UnknownOutcome):
         raise
-    except (SourceError, OSError, sa.exc.SQLAlchemyError) as exc:
-        raise WriteError(f"could not write to {source_name}: {exc}") from exc
-    return WriteResult(tab, source_name, row)
+    except (SourceError, OSError, UnicodeError, sa.exc.SQLAlchemyError) as exc:
+        raise WriteError(f"could not write to {source_name}: {_first_line(exc)}") from exc
+    return WriteResult(tab, source_name, row, dropped=_dropped(row, columns))
+
+
+def _dropped(row: dict, columns: set[str]) -> tuple[str, ...]:
+    return tuple(c for c, v in row.items() if v is not None and c not in columns)
+
+
+def _first_line(exc: Exception) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0][:400] if lines else type(exc).__name__
 
 
 # ---- per source kind -----------------------------------------------------------------
 
 
-def _ordered(header: list[str], row: dict) -> list:
-    """The row's values in the order of the existing header (matched like the reader does)."""
+def _ordered(header: list, row: dict, as_text: bool = True) -> list:
+    """The row's values in the order of the existing header (matched like the reader does);
+    a column of the header the row does not have stays empty. `as_text`: dates as ISO text
+    (CSV, Sheets); otherwise dates stay dates (real date cells in .xlsx)."""
     from lib.validate import header_name
 
-    return [_cell(row.get(header_name(h) or "", "")) for h in header]
+    values = [row.get(header_name(h) or "") for h in header]
+    return [_cell(v) if as_text else ("" if v is None else v) for v in values]
+
+
+def _columns(header: list) -> set[str]:
+    from lib.validate import header_name
+
+    return {n for n in (header_name(h) for h in header) if n}
 
 
 def _replace_atomically(path: Path, write) -> None:
@@ -157,32 +206,53 @@ def _replace_atomically(path: Path, write) -> None:
         raise
 
 
-def _append_csv(path: Path, tab: str, row: dict) -> None:
+def _append_csv(path: Path, tab: str, row: dict) -> set[str]:
+    """Append in the file's own encoding (UTF-8, or GB18030 as Excel on Chinese Windows
+    saves it) and line ending, so the file stays readable by whoever keeps it."""
+    existing, encoding, header = b"", "utf-8", TABS[tab].column_names
     if path.exists():
         existing = path.read_bytes()
-        text = existing.decode("utf-8-sig")
-        header = next(csv.reader(io.StringIO(text)), TABS[tab].column_names)
-    else:
-        existing, header = b"", TABS[tab].column_names
+        text, encoding = _decode(existing, path)
+        header = next(csv.reader(io.StringIO(text, newline="")), None) or header
+    newline = "\r\n" if b"\r\n" in existing else "\n"
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    if not existing:
+    writer = csv.writer(out, lineterminator=newline)
+    if not existing.strip():
+        existing = b""
         writer.writerow(header)
     elif not existing.endswith(b"\n"):
-        out.write("\n")
+        out.write(newline)
     writer.writerow(_ordered(header, row))
+    data = out.getvalue().encode(encoding)  # gb18030 encodes every character: no loss
 
     def write(handle):
         handle.write(existing)
-        handle.write(out.getvalue().encode("utf-8"))
+        handle.write(data)
 
     _replace_atomically(path, write)
+    return _columns(header)
 
 
-def _append_xlsx(path: Path, tab: str, row: dict) -> None:
+def _decode(raw: bytes, path: Path) -> tuple[str, str]:
+    for encoding in ("utf-8-sig", "gb18030"):  # the same two the reader accepts
+        try:
+            return raw.decode(encoding), ("utf-8" if encoding == "utf-8-sig" else encoding)
+        except UnicodeDecodeError:
+            continue
+    raise WriteError(f"{path} is neither UTF-8 nor GB18030 text; nothing was written")
+
+
+def _append_xlsx(path: Path, tab: str, row: dict) -> set[str]:
+    """Load, append, save to a temp file, move into place. openpyxl rewrites the whole
+    workbook, so this takes a few seconds on a big one (the page shows a spinner)."""
     import openpyxl
 
-    book = openpyxl.load_workbook(path)
+    if not path.is_file():
+        raise WriteError(f"workbook {path} does not exist; nothing was written")
+    try:
+        book = openpyxl.load_workbook(path)
+    except Exception as exc:  # zip or XML damage, like the reader says
+        raise WriteError(f"workbook {path} cannot be opened ({_first_line(exc)}); nothing was written") from exc
     titles = {t.strip().lower(): t for t in book.sheetnames}
     if tab in titles:
         sheet = book[titles[tab]]
@@ -191,35 +261,84 @@ def _append_xlsx(path: Path, tab: str, row: dict) -> None:
         sheet = book.create_sheet(tab)
         header = TABS[tab].column_names
         sheet.append(header)
-    values = _ordered(header, row)
-    sheet.append(values)
+    sheet.append(_ordered(header, row, as_text=False))
     for cell in sheet[sheet.max_row]:
         if isinstance(cell.value, str):
             cell.data_type = "s"  # typed text stays text: '=1+1' is not a formula
+        elif isinstance(cell.value, dt.date):
+            cell.number_format = "yyyy-mm-dd"
 
     _replace_atomically(path, lambda handle: book.save(handle))
+    return _columns(header)
 
 
-def _append_gsheet(name: str, cfg: GsheetSourceConfig, tab: str, row: dict, credentials) -> None:
+def _sheet_header(source, tab: str) -> tuple[list, list[list]]:
+    raw = source.read([tab]).get(tab)
+    if raw is None:
+        return TABS[tab].column_names, []
+    header = ["" if h is None else str(h) for h in raw.header]
+    return header, raw.data.values.tolist()
+
+
+def _append_gsheet(name: str, cfg: GsheetSourceConfig, tab: str, row: dict, credentials) -> set[str]:
     from lib.store import build_source
 
     source = build_source(name, cfg, credentials)
-    raw = source.read([tab]).get(tab)
-    header = [str(h) for h in raw.header] if raw else TABS[tab].column_names
-    source.append_rows(tab, [_ordered(header, row)])
+    header, _ = _sheet_header(source, tab)
+    try:
+        source.append_rows(tab, [_ordered(header, row)])
+    except WriteOutcomeUnknown as exc:  # sent, no answer: it may have landed (see append_rows)
+        raise _UnknownOutcome(f"could not write to {name}: {_first_line(exc)}") from exc
+    return _columns(header)
 
 
-def _insert_sql(cfg: SqlSourceConfig, tab: str, row: dict) -> None:
-    from lib.sources.sql import SqlSource
+def _found_in_gsheet(name: str, cfg: GsheetSourceConfig, tab: str, row: dict, credentials) -> WriteResult | None:
+    """After a write with an unknown outcome: is the row in the sheet now? Then it landed."""
+    from lib.store import build_source
 
-    source = SqlSource("write", cfg.url, cfg.db_schema, cfg.query_timeout_seconds, cfg.tables)
-    live, issues = source.inspect([tab])
-    if tab not in live:
-        raise WriteError(f"table {tab} is not usable in {source.describe()}", issues)
-    handle = live[tab]
-    values = {handle.columns[c]: _sql_value(tab, c, v) for c, v in row.items() if c in handle.columns}
-    with source.engine.begin() as conn:  # one transaction: the row is written whole or not at all
-        conn.execute(sa.insert(handle.table).values(**values))
+    try:
+        source = build_source(name, cfg, credentials)
+        header, rows = _sheet_header(source, tab)
+    except SourceError:
+        return None  # cannot tell: the write is tried again and reports its own error
+    wanted = _ordered(header, row)
+    if any(_same_cells(wanted, existing) for existing in reversed(rows)):
+        return WriteResult(tab, name, row, dropped=_dropped(row, _columns(header)))
+    return None
+
+
+def _same_cells(wanted: list, existing: list) -> bool:
+    """Cells equal as the sheet gives them back (42.0 written comes back as 42)."""
+    existing = list(existing) + [None] * (len(wanted) - len(existing))
+    for a, b in zip(wanted, existing):
+        a = "" if a is None else a
+        b = "" if b is None else b
+        try:
+            if float(a) == float(b):
+                continue
+        except (TypeError, ValueError):
+            pass
+        if str(a).strip() != str(b).strip():
+            return False
+    return True
+
+
+def _insert_sql(name: str, cfg: SqlSourceConfig, tab: str, row: dict) -> set[str]:
+    from lib.store import build_source
+
+    source = build_source(name, cfg)  # resolves a relative duckdb:/// path like the reader
+    try:
+        live, issues = source.inspect([tab])
+        if tab not in live:
+            found = "; ".join(str(i) for i in issues) or f"there is no table {source.table_names.get(tab, tab)}"
+            raise WriteError(f"table {tab} is not usable in {source.describe()}: {found}", issues)
+        handle = live[tab]
+        values = {handle.columns[c]: _sql_value(tab, c, v) for c, v in row.items() if c in handle.columns}
+        with source.engine.begin() as conn:  # one transaction: the row is written whole or not at all
+            conn.execute(sa.insert(handle.table).values(**values))
+        return set(handle.columns)
+    finally:
+        source.engine.dispose()  # one engine per write: do not leave its pool open
 
 
 def _sql_value(tab: str, column: str, value):

@@ -22,10 +22,12 @@ c1, c2, c3, c4 = st.columns(4)
 c1.metric(t("home.tabs_loaded", lang), f"{len(loaded)} / {len(summaries)}")
 c2.metric(t("home.good_rows", lang), number(sum(s.rows for s in loaded)))
 c3.metric(t("home.quarantined", lang), number(sum(s.quarantined for s in summaries)))
-c4.metric(t("home.period", lang), f"{period[0]:%Y-%m} → {period[1]:%Y-%m}" if period else "—",
+c4.metric(t("home.period", lang), t("home.months", lang, n=overview.months_covered(*period)) if period else "—",
           help=f"{period[0]:%Y-%m-%d} → {period[1]:%Y-%m-%d}" if period else None)
+if period:
+    c4.caption(f"{period[0]:%Y-%m-%d} → {period[1]:%Y-%m-%d}")
 if any(s.quarantined for s in summaries):
-    widgets.page_link("pages/data_quality.py", t("home.see_quality", lang), "🧪")
+    widgets.page_link("pages/data_quality.py", t("home.see_quality", lang), ":material/fact_check:")
 
 
 def freshness(s: overview.TabSummary) -> str:
@@ -50,7 +52,7 @@ table = pd.DataFrame([
     for s in summaries
 ])
 left, right = st.columns([3, 2])
-left.dataframe(table, hide_index=True, width="stretch", height=min(36 * (len(table) + 1) + 3, 720))
+left.dataframe(table, hide_index=True, width="stretch", height=min(35 * (len(table) + 1) + 3, 720))
 
 chart_data = pd.DataFrame([
     {"tab": tab_label(s.tab, lang), "kind": t("col.rows", lang), "n": s.rows} for s in loaded

@@ -18,17 +18,23 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def wait_for_streamlit(page, timeout_ms: int = 30000) -> None:
+def wait_for_streamlit(page, timeout_ms: int = 60000) -> None:
+    """Wait until the script run is over: the app has content, no "Running"/"Stop" status,
+    no loading skeletons, and every Vega chart has drawn; checked twice to be sure."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
-    page.wait_for_function(
-        """() => {
-            const s = document.querySelector('[data-testid="stStatusWidget"]');
-            const main = document.querySelector('[data-testid="stMain"]');
-            return main && main.innerText.trim().length > 0 && (!s || !s.innerText.includes('Running'));
-        }""",
-        timeout=timeout_ms,
-    )
-    page.wait_for_timeout(1500)  # let Vega charts finish drawing
+    settled = """() => {
+        const main = document.querySelector('[data-testid="stMain"]');
+        if (!main || main.innerText.trim().length === 0) return false;
+        const status = document.querySelector('[data-testid="stStatusWidget"]');
+        if (status && /Running|Stop|Connecting/.test(status.innerText)) return false;
+        if (document.querySelector('[data-testid="stSkeleton"], .stSkeleton')) return false;
+        const charts = [...document.querySelectorAll('.vega-embed')];
+        return charts.every(c => c.querySelector('canvas, svg'));
+    }"""
+    for _ in range(2):
+        page.wait_for_function(settled, timeout=timeout_ms)
+        page.wait_for_timeout(800)  # let Vega finish drawing and late reruns start
+    page.wait_for_function(settled, timeout=timeout_ms)
 
 
 def shoot(url: str, out: str, width: int = 1440, height: int = 1800) -> None:

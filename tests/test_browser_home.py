@@ -20,3 +20,14 @@ def test_home_page_in_chromium_english_and_chinese():
         assert shot.stat().st_size > 20_000
         screenshot(page, url + "/?lang=zh", "home_zh.png")
         assert "已加载内容" in page.inner_text("body")
+
+
+def test_a_deep_link_opened_first_runs_inside_the_app_frame():
+    """Right after a start, /data_quality must still go through app.py (its navigation,
+    language switch and, later, the sign-in gate), not run the page file on its own."""
+    require_chromium()
+    with running_app() as url, browser_page() as page:
+        screenshot(page, url + "/data_quality?lang=en", "deep_link.png")
+        sidebar = page.inner_text('[data-testid="stSidebar"]')
+        assert "Language" in sidebar and "Refresh now" in sidebar and "Data quality" in sidebar
+        assert "app" not in sidebar.split()  # the old pages/ auto-navigation lists the file app.py

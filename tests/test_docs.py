@@ -1,4 +1,7 @@
-"""Docs are tested: docs/explain.md and docs/metrics.md show what the code computes and accepts."""
+"""Docs are tested: docs/explain.md and docs/metrics.md show what the code computes and accepts;
+the README lists every page and command."""
+import re
+
 import pytest
 
 from lib import ROOT
@@ -150,3 +153,24 @@ def test_metrics_doc_error_examples_are_the_real_messages(tmp_path):
         load_catalog(path)
     got = [str(i).replace(str(path), "config/metrics.yaml") for i in caught.value.issues]
     assert sorted(lines) == sorted(got)
+
+
+# ---- README.md ---------------------------------------------------------------------------------
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_page_in_the_navigation_is_in_the_readme():
+    from lib.i18n import t
+
+    frame = (ROOT / "app.py").read_text(encoding="utf-8")
+    for path, title_key in re.findall(r'\("(pages/\w+\.py)", "([\w.]+)"', frame):
+        assert f"| {t(title_key, 'en')} |" in README, (path, t(title_key, "en"))
+
+
+def test_every_cli_command_is_in_the_readme():
+    from lib.cli import COMMANDS, build_parser
+
+    build_parser()  # loads the engines' commands
+    for name in COMMANDS:
+        assert f"`{name}" in README, name

@@ -54,3 +54,15 @@ def test_refresh_button_reloads(monkeypatch):
     before = at.session_state["lang"]
     at.button[0].click().run()
     assert not at.exception and at.session_state["lang"] == before
+
+
+def test_broken_workbook_home_keeps_the_good_rows_and_quality_lists_each_mistake(monkeypatch):
+    broken = ROOT / "sample_data" / "broken.xlsx"
+    at = run_page(monkeypatch, "pages/home.py", broken)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Tabs loaded"] == "19 / 19" and metrics["Quarantined rows"] == "18"
+    at = run_page(monkeypatch, "pages/data_quality.py", broken)
+    frame = at.dataframe[0].value
+    assert len(frame) == 18
+    assert ("Daily marketing", 6, "spend", "abc") in set(zip(frame["Tab"], frame["Sheet row"], frame["Column"],
+                                                               frame["Value"]))

@@ -342,7 +342,7 @@ def validate_catalog(cat: Catalog, file: str) -> list[Issue]:
 def load_catalog(path: Path | None = None) -> Catalog:
     path = path or METRICS_FILE
     catalog = load_yaml_model(path, Catalog)
-    from lib.config import _rel
+    from lib.config import display_path as _rel
 
     issues = validate_catalog(catalog, _rel(path))
     if issues:

@@ -19,6 +19,10 @@ class SourceError(Exception):
     """A source could not be read. The message says what to do about it."""
 
 
+class WriteOutcomeUnknown(SourceError):
+    """A write was sent but no answer came: the rows may or may not have been written."""
+
+
 @dataclass
 class RawTab:
     tab: str  # template name the tab was matched to (lower case)

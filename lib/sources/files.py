@@ -9,6 +9,7 @@ import csv
 import io
 from pathlib import Path
 
+from lib.config import display_path
 from lib.sources.base import RawTab, SourceError, rows_to_rawtab
 
 
@@ -34,7 +35,7 @@ class CsvFolderSource:
         }
 
     def describe(self) -> str:
-        return f"CSV folder {self.path}"
+        return f"CSV folder {display_path(self.path)}"
 
 
 def _read_csv(path: Path) -> list[list[object]]:
@@ -76,4 +77,4 @@ class XlsxSource:
             book.close()
 
     def describe(self) -> str:
-        return f"workbook {self.path}"
+        return f"workbook {display_path(self.path)}"

@@ -28,7 +28,7 @@ from google.auth.exceptions import RefreshError, TransportError
 from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 
-from lib.sources.base import RawTab, SourceError, rows_to_rawtab
+from lib.sources.base import RawTab, SourceError, WriteOutcomeUnknown, rows_to_rawtab
 
 GOOGLE_API = "https://sheets.googleapis.com"
 SCOPES = ["https://www.googleapis.com/auth/spreadsheets"]
@@ -148,7 +148,7 @@ class RetryingHTTPClient(HTTPClient):
             if not isinstance(outcome, _Failure):
                 return outcome
             if outcome.sent and not repeatable:
-                raise SourceError(
+                raise WriteOutcomeUnknown(
                     f"{outcome.what} during a write, so whether the rows were written "
                     "is unknown. Not retried, so nothing is written twice: check the sheet, then "
                     "submit again if the rows are not there.")
@@ -323,8 +323,8 @@ class GoogleSheetSource:
             ) from exc
         except requests.JSONDecodeError as exc:
             raise SourceError(f"Google Sheets answered with broken JSON {doing} sheet {sheet_id}: {exc}") from exc
-        except SourceError as exc:
-            raise SourceError(f"{doing.capitalize()} Google Sheet {sheet_id}: {exc}") from exc
+        except SourceError as exc:  # keeps the kind (WriteOutcomeUnknown stays one)
+            raise type(exc)(f"{doing.capitalize()} Google Sheet {sheet_id}: {exc}") from exc
 
     def _explain(self, exc: APIError, doing: str) -> str:
         sheet_id, status = self.settings.spreadsheet_id, exc.response.status_code

@@ -4,6 +4,8 @@ STRINGS = {
     "filters.grain": {"en": "Period", "zh": "周期"},
     "filters.period": {"en": "Showing", "zh": "查看"},
     "filters.all": {"en": "All", "zh": "全部"},
+    "filters.no_complete": {"en": "No complete {grain} in the data yet: pick a shorter period.",
+                            "zh": "数据中还没有完整的{grain}，请选择更短的周期。"},
     "filters.drill_root": {"en": "All data", "zh": "全部数据"},
     "grain.day": {"en": "Day", "zh": "日"},
     "grain.week": {"en": "Week", "zh": "周"},

@@ -27,6 +27,11 @@ class Selection:
     def filters(self) -> dict[str, tuple[str, ...]]:
         return dict(self.where)
 
+    @property
+    def fixed(self) -> dict[str, str]:
+        """Dimensions filtered to exactly one value (a drill-down step, or one pick)."""
+        return {dim: values[0] for dim, values in self.where if len(values) == 1}
+
 
 @st.cache_data(ttl=300, max_entries=64, show_spinner=False)
 def _values(generation: int, _store: Store, tab: str, column: str) -> list[str]:
@@ -43,8 +48,13 @@ def dimension_values(store: Store, column: str, tab: str = "marketing_daily") ->
 
 
 def drill(dimension: str, value: str) -> None:
-    """Narrow the shared filters to one value of a dimension (a click on a bar)."""
+    """Narrow the shared filters to one value of a dimension (a click on a bar).
+
+    Call it from a callback (a chart's on_select, a button's on_click), which runs before
+    the sidebar is drawn: the sidebar's own widget state is dropped so it shows the drill.
+    """
     st.session_state[f"f_{dimension}"] = [value]
+    st.session_state.pop(f"_w_f_{dimension}", None)
     path = [step for step in st.session_state.get(DRILL_KEY, []) if step[0] != dimension]
     st.session_state[DRILL_KEY] = path + [(dimension, value)]
 
@@ -54,6 +64,7 @@ def undrill(depth: int) -> None:
     path = st.session_state.get(DRILL_KEY, [])
     for dimension, _ in path[depth:]:
         st.session_state[f"f_{dimension}"] = []
+        st.session_state.pop(f"_w_f_{dimension}", None)
     st.session_state[DRILL_KEY] = path[:depth]
 
 
@@ -61,10 +72,58 @@ def drill_path() -> list[tuple[str, str]]:
     return list(st.session_state.get(DRILL_KEY, []))
 
 
+def drill_on_select(chart_key: str, param: str, dimension: str, then=None):
+    """An on_select callback for st.altair_chart: a click on a mark whose selection
+    parameter `param` has the field `dimension` drills to that value. `then()` runs after
+    a drill (a page resetting its own "split by" choice, for example)."""
+    def _picked() -> None:
+        event = st.session_state.get(chart_key) or {}
+        points = (event.get("selection") or {}).get(param) or []
+        values = [p.get(dimension) for p in points if isinstance(p, dict) and p.get(dimension) is not None]
+        if values:
+            drill(dimension, str(values[0]))
+            if then:
+                then()
+    return _picked
+
+
+def breadcrumb(lang: str, key: str = "crumb") -> None:
+    """The drill path as buttons: All data > Region: 华东 > Channel: 抖音; a click steps back."""
+    path = drill_path()
+    if not path:
+        return
+    row = st.container(horizontal=True, vertical_alignment="center", gap="small")
+    row.button(t("filters.drill_root", lang), key=f"{key}_0", icon=":material/home:", type="tertiary",
+               on_click=undrill, args=(0,))
+    for depth, (dimension, value) in enumerate(path, start=1):
+        row.markdown(":gray[›]", width="content")
+        row.button(f"{t(f'dim.{dimension}', lang)}: {md_escape(value)}", key=f"{key}_{depth}", type="tertiary",
+                   on_click=undrill, args=(depth,), disabled=depth == len(path))
+
+
+_MD_SPECIAL = "\\`*_{}[]<>()#+-.!|~$:"
+
+
+def md_escape(text) -> str:
+    """Sheet text shown where Streamlit reads markdown (button labels, st.markdown): every
+    markdown character escaped, so a cell is always shown as typed."""
+    return "".join("\\" + c if c in _MD_SPECIAL else c for c in str(text))
+
+
 def _remember(key: str):
     def _store_choice() -> None:
         st.session_state[key] = st.session_state[f"_w_{key}"]
+        _prune_drill(key)
     return _store_choice
+
+
+def _prune_drill(key: str) -> None:
+    """A drilled dimension changed by hand in the sidebar leaves the drill path there."""
+    path = st.session_state.get(DRILL_KEY, [])
+    for depth, (dimension, value) in enumerate(path):
+        if f"f_{dimension}" == key and list(st.session_state.get(key, [])) != [value]:
+            st.session_state[DRILL_KEY] = path[:depth]
+            return
 
 
 def sidebar(store: Store, lang: str, grains: tuple[str, ...] = PICKABLE_GRAINS,
@@ -82,6 +141,7 @@ def sidebar(store: Store, lang: str, grains: tuple[str, ...] = PICKABLE_GRAINS,
     grain = st.session_state.get(GRAIN_KEY, grain)
     options = choices(grain, *span)
     if not options:
+        side.info(t("filters.no_complete", lang, grain=t(f"grain.{grain}", lang).lower()))
         return None
     labels = [p.label for p in options]
     current = st.session_state.get(PERIOD_KEY)

@@ -19,7 +19,20 @@ from lib.store import Store, StoreHolder
 LANG_KEY = "lang"
 
 
+def _run_inside_the_frame() -> None:
+    """A deep link (e.g. /okr) opened first after the server starts runs the page file on
+    its own: Streamlit still guesses "old multipage app" from the pages/ folder until some
+    run has called st.navigation. That run would skip app.py (its sidebar, language switch
+    and sign-in gate), so switch the guess off and rerun through app.py at once."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def lang() -> str:
+    _run_inside_the_frame()  # every page asks for the language first
     if LANG_KEY not in st.session_state:
         wanted = st.query_params.get("lang", DEFAULT_LANG)
         st.session_state[LANG_KEY] = wanted if wanted in LANGS else DEFAULT_LANG

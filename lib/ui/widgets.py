@@ -61,11 +61,12 @@ def data_age_caption(store: Store, lang: str) -> None:
     st.caption(t("app.loaded", lang, age=age(seconds, lang)))
 
 
-def page_link(page: str, label: str, icon: str | None = None) -> None:
-    """st.page_link, or a plain caption when the page runs on its own (AppTest of one file)."""
+def page_link(page: str, label: str, icon: str | None = None, query_params: dict | None = None) -> None:
+    """st.page_link, or a plain caption when the page is not in the navigation (AppTest of
+    one file, or a page not built yet). `query_params` travel with the link (metric=cac)."""
     from streamlit.errors import StreamlitAPIException
 
     try:
-        st.page_link(page, label=label, icon=icon)
+        st.page_link(page, label=label, icon=icon, query_params=query_params)
     except StreamlitAPIException:
         st.caption(label)

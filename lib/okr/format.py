@@ -1,0 +1,41 @@
+"""Key-result values as people read them: in the metric's format when the KR follows a
+metric, else by the KR's unit (¥ as money; % after the number, so a KR from 8 to 14 with
+unit % reads 8% -> 14%; any other unit after the number with a space). Missing values are an em dash, never 0."""
+from __future__ import annotations
+
+from lib import fmt
+from lib.metrics.spec import Catalog
+from lib.okr.rules import missing
+
+MONEY_UNITS = {"¥", "￥", "元", "rmb", "cny"}
+PERCENT_UNITS = {"%", "％"}
+
+
+def kr_value(value, unit: str | None, metric: str | None, catalog: Catalog | None, lang: str = "en") -> str:
+    if missing(value):
+        return fmt.DASH
+    if metric and catalog is not None and metric in catalog:
+        from lib.metrics.format import value as metric_value
+
+        return metric_value(catalog, metric, value, lang)
+    unit = (unit or "").strip()
+    if unit.lower() in MONEY_UNITS:
+        return fmt.money(value, 0 if float(value).is_integer() else 2)
+    if unit in PERCENT_UNITS:  # the KR's numbers are in percent: 8 with unit % is 8%
+        return f"{plain_number(value)}%"
+    text = plain_number(value)
+    return f"{text} {unit}" if unit else text
+
+
+def plain_number(value) -> str:
+    """1,234 or 12.5 or 0.25: no trailing zeros, thousands separators."""
+    if missing(value):
+        return fmt.DASH
+    if float(value).is_integer():
+        return fmt.number(value, 0)
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def progress(p: float | None) -> str:
+    """Unclipped progress as a percentage: 120% is shown as 120%."""
+    return fmt.pct(p, 0)
