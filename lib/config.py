@@ -208,10 +208,6 @@ def _pydantic_issues(exc: ValidationError, file: str, data, model: type[BaseMode
             key = key + ".kind"
         elif err["type"] == "missing":
             message = "required key is missing"
-        elif err["type"] in ("literal_error", "enum") and isinstance(err.get("input"), str):
-            # "Input should be 'sum', 'count' or 'avg'": suggest the one meant
-            hint = _did_you_mean(err["input"], re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", ""))))
-            hint = hint.removeprefix("; ") or None
         # Pydantic adds the union member name to the path (sources.x.csv.path): drop it.
         key = re.sub(r"\.(csv|xlsx|gsheet|sql)(?=\.|$)", "", key) if "sources." in key else key
         issues.append(Issue("error", message, source=file, key=key, hint=hint))

@@ -103,9 +103,12 @@ def test_metrics_doc_lists_the_default_catalogue_as_it_is():
     rows = {line.split("|")[1].strip(" `"): [c.strip() for c in line.split("|")[2:-1]]
             for line in table.splitlines()[2:]}
     assert list(rows) == list(catalog.metrics)
-    for name, (label, formula, fmt, direction, owner, *_) in rows.items():
+    for name, (label, formula, fmt, direction, owner, target, benchmark) in rows.items():
         m = catalog[name]
         assert label == f"{m.label.en} · {m.label.zh}" and (fmt, owner) == (m.format, m.owner), name
+        per_month = " / month" if m.target and m.target.per == "month" else ""
+        assert target == (_doc_number(m, m.target.value) + per_month if m.target else ""), name
+        assert benchmark == (_doc_number(m, m.benchmark) if m.benchmark is not None else ""), name
         assert direction.split()[0] == m.direction.split("_")[0], name
         if m.kind.value == "ratio":
             assert formula == f"{m.numerator} / {m.denominator}", name
@@ -113,6 +116,13 @@ def test_metrics_doc_lists_the_default_catalogue_as_it_is():
             assert formula == m.expr, name
         else:
             assert f"{m.tab}.{m.column}" in formula or "campaign_id" in formula, name
+
+
+def _doc_number(metric, value: float) -> str:
+    """¥1.76, 8.3%, 80,000,000: as the catalogue table writes targets and benchmarks."""
+    scaled = value * 100 if metric.format == "percent" else value
+    text = f"{scaled:,.2f}".rstrip("0").rstrip(".")
+    return {"money": "¥" + text, "percent": text + "%"}.get(metric.format, text)
 
 
 def test_metrics_doc_cli_examples_print_what_is_shown(capsys):
@@ -136,9 +146,9 @@ def test_metrics_doc_error_examples_are_the_real_messages(tmp_path):
     lines = [line for line in METRICS_DOC.split("closest valid name when there is one:", 1)[1]
              .split("```")[1].splitlines() if line.startswith("error:")]
     base = (ROOT / "config" / "metrics.yaml").read_text(encoding="utf-8")
-    cac_thresholds = "    target: {value: 1500}\n    thresholds: {green: 1.0, amber: 1.1}\n"
+    cac_thresholds = "    target: {value: 2670}\n    thresholds: {green: 1.0, amber: 1.1}\n"
     assert base.count(cac_thresholds) == 1
-    bad = base.replace(cac_thresholds, "    target: {value: 1500}\n    thresholds: {green: 1.0, amber: 0.9}\n")
+    bad = base.replace(cac_thresholds, "    target: {value: 2670}\n    thresholds: {green: 1.0, amber: 0.9}\n")
     bad += textwrap.indent(textwrap.dedent("""\
         cost_per_order: {label: {en: C, zh: C}, description: {en: c, zh: c}, owner: x, kind: ratio,
                          numerator: spend, denominator: order}

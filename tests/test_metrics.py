@@ -231,10 +231,10 @@ def test_targets_prorated_from_month_and_quarter_rows(store, catalog):
         30000 * 7 / 31)
     assert target_for(store, catalog, "revenue", *W43, dims={"department": "品牌部"}) is None
     # no row for 2026-11: the config target (per month, pro-rated) applies
-    assert target_for(store, catalog, "revenue", dt.date(2026, 11, 1), dt.date(2026, 11, 30)) == pytest.approx(9e6)
+    assert target_for(store, catalog, "revenue", dt.date(2026, 11, 1), dt.date(2026, 11, 30)) == pytest.approx(12e6)
     assert target_for(store, catalog, "revenue", dt.date(2026, 11, 1), dt.date(2026, 11, 7)) == pytest.approx(
-        9e6 * 7 / 30)
-    assert target_for(store, catalog, "roi", *W43) == 2.5  # a level from config
+        12e6 * 7 / 30)
+    assert target_for(store, catalog, "roi", *W43) == 4.0  # a level from config
     assert target_for(store, catalog, "spend", *W43) is None  # neutral plans have none: no status, never 0
 
 
@@ -256,7 +256,7 @@ def test_status_follows_direction_and_thresholds(catalog):
 
 def test_benchmark_from_the_tab_overrides_config(store, catalog):
     assert benchmark_for(store, catalog, "ctr") == (0.015, "行业报告 2026")
-    assert benchmark_for(store, catalog, "cac") == (2000, "config/metrics.yaml")
+    assert benchmark_for(store, catalog, "cac") == (3600, "config/metrics.yaml")
     assert benchmark_for(store, catalog, "spend") == (None, None)
 
 
