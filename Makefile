@@ -1,10 +1,14 @@
 # The two commands a newcomer needs (see README):
 #   make run   - create .venv, install, start the app on the sample data at http://localhost:8501
+#                in demo mode (demo users, see docs/security.md); COCKPIT_DEMO=0 make run for real use
 #   make test  - create .venv, install, run the whole test suite
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+# Demo mode: the sample data's users with published passwords, and a random cookie key when
+# none is set. Serving real data: COCKPIT_DEMO=0 and COCKPIT_COOKIE_KEY (docs/security.md).
+COCKPIT_DEMO ?= 1
 
 .PHONY: run test install install-dev sample-data screenshots bench clean
 
@@ -25,7 +29,7 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 run: $(VENV)/.installed
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	COCKPIT_DEMO=$(COCKPIT_DEMO) $(BIN)/streamlit run app.py --server.port $(PORT)
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest

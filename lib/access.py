@@ -47,6 +47,9 @@ class Viewer:
         return (self.username, self.role, self.employee_id, self.department)
 
 
+# Nobody signed in, or a role that is unknown or empty: sees no page and no personal row.
+NOBODY = Viewer("", "")
+
 # The CLI runs on the server by someone who can read the data files anyway.
 SYSTEM = Viewer("cli", "admin")
 

@@ -4,6 +4,7 @@ Each entry loads and validates one file and raises lib.issues.ConfigError with e
 problem it found. A new config file is added here once.
 """
 from lib.appraisal.config import load_appraisal_config
+from lib.auth import check_auth
 from lib.cockpit.config import load_cockpit_config
 from lib.channels.config import load_channels_config
 from lib.config import load_sources
@@ -19,4 +20,5 @@ CONFIG_LOADERS = (
     load_channels_config,
     load_appraisal_config,
     load_okr_config,
+    check_auth,
 )

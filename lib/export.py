@@ -29,8 +29,10 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 with BOM, so Excel on a Chinese Windows opens the Chinese text correctly."""
-    return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
+    """UTF-8 with BOM, so Excel on a Chinese Windows opens the Chinese text correctly.
+    Rows end in CRLF (RFC 4180), which also makes every cell holding a carriage return
+    quoted: with pandas' default "\n" a bare "\r" in a cell would start a new row."""
+    return safe_frame(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:

@@ -3,7 +3,7 @@ quarter or year; the person's breakdown; the calibration committee's queue; the 
 import pandas as pd
 import streamlit as st
 
-from lib.access import may_open, may_see_group_averages
+from lib.access import may_see_group_averages
 from lib.appraisal import may_record
 from lib.appraisal import views
 from lib.appraisal.model import AppraisalPeriod
@@ -14,16 +14,13 @@ from lib.issues import ConfigError
 from lib.ui import appraisal as ui
 from lib.ui import state, widgets
 
+viewer = state.guard("appraisal")  # first: refuses unless the signed-in role may open this page
 lang = state.lang()
 store = state.store_or_stop()
-viewer = state.viewer()
 
 st.title(t("appraisal.title", lang))
 st.caption(t("appraisal.intro", lang))
 widgets.source_banners(store, lang)
-if not may_open(viewer, "appraisal"):
-    st.info(t("appraisal.nobody", lang))
-    st.stop()
 try:
     cfg = ui.config()
 except ConfigError as exc:

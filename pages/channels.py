@@ -5,6 +5,7 @@ from lib.i18n import t
 from lib.ui import channels as ui
 from lib.ui import filters, state, widgets
 
+state.guard("channels")  # first: refuses unless the signed-in role may open this page
 lang = state.lang()
 store = state.store_or_stop()
 catalog, config = ui.catalog_and_config(lang)

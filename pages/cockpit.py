@@ -5,6 +5,7 @@ import streamlit as st
 from lib.i18n import t
 from lib.ui import cockpit as ui, filters, state, widgets
 
+state.guard("cockpit")  # first: refuses unless the signed-in role may open this page
 lang = state.lang()
 store = state.store_or_stop()
 widgets.source_banners(store, lang)

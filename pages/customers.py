@@ -12,6 +12,7 @@ from lib.i18n import t
 from lib.ui import customers as ui
 from lib.ui import state, widgets
 
+state.guard("customers")  # first: refuses unless the signed-in role may open this page
 lang = state.lang()
 store = state.store_or_stop()
 config = ui.config_or_stop(lang)

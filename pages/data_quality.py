@@ -9,6 +9,7 @@ from lib.i18n import t, tab_label
 from lib.schema import TABS
 from lib.ui import state, widgets
 
+state.guard("data_quality")  # first: refuses unless the signed-in role may open this page
 lang = state.lang()
 store = state.store_or_stop()
 

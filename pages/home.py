@@ -8,6 +8,7 @@ from lib.fmt import age, number
 from lib.i18n import t, tab_label
 from lib.ui import state, widgets
 
+state.guard("home")  # first: refuses unless the signed-in role may open this page
 lang = state.lang()
 store = state.store_or_stop()
 

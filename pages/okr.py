@@ -5,6 +5,7 @@ import streamlit as st
 from lib.i18n import t
 from lib.ui import okr, state, widgets
 
+state.guard("okr")  # first: refuses unless the signed-in role may open this page
 lang = state.lang()
 store = okr.store_after_write()
 

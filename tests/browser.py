@@ -64,16 +64,36 @@ def running_app(env: dict | None = None, timeout: float = 60):
 
 
 @contextmanager
-def browser_page(width: int = 1440, height: int = 1600):
+def chromium():
+    """The Chromium browser itself, for tests that need several contexts (cookie jars)."""
     from playwright.sync_api import sync_playwright
 
     executable = require_chromium()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:
-            yield browser.new_page(viewport={"width": width, "height": height})
+            yield browser
         finally:
             browser.close()
+
+
+@contextmanager
+def browser_page(width: int = 1440, height: int = 1600):
+    with chromium() as browser:
+        yield browser.new_page(viewport={"width": width, "height": height})
+
+
+# The app signs nobody in by itself: start it in demo mode and sign in as a demo user of
+# config/auth.yaml (password "demo-" + username, see docs/security.md).
+DEMO = {"COCKPIT_DEMO": "1"}
+
+
+def sign_in(page, url: str, username: str, password: str | None = None) -> None:
+    """Open the app and sign in through its login form; returns once the app is drawn."""
+    from screenshot import sign_in as fill_login_form
+
+    page.goto(url)
+    fill_login_form(page, username, f"demo-{username}" if password is None else password)
 
 
 def screenshot(page, url: str, name: str) -> Path:

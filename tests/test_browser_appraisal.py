@@ -1,7 +1,7 @@
 """The appraisal page as a user sees it, on the sample data, in headless Chromium (English and Chinese)."""
 import pytest
 
-from tests.browser import ARTIFACTS, browser_page, require_chromium, running_app, wait_for_streamlit
+from tests.browser import ARTIFACTS, DEMO, browser_page, require_chromium, running_app, sign_in, wait_for_streamlit
 
 pytestmark = pytest.mark.browser
 
@@ -21,7 +21,8 @@ def open_appraisal(page, url: str, lang: str, link: str, shot: str):
 
 def test_appraisal_page_in_chromium_english_and_chinese():
     require_chromium()
-    with running_app() as url, browser_page() as page:
+    with running_app(DEMO) as url, browser_page() as page:
+        sign_in(page, url, "e001")  # the director: everyone's rows
         shot = open_appraisal(page, url, "en", "Appraisal", "appraisal_en.png")
         body = page.inner_text("body")
         assert "Performance appraisal" in body and "People appraised" in body

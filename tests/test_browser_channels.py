@@ -1,7 +1,8 @@
 """The channel comparison page as a user sees it: `streamlit run` on the sample data, headless Chromium."""
 import pytest
 
-from tests.browser import ARTIFACTS, browser_page, require_chromium, running_app, screenshot, wait_for_streamlit
+from tests.browser import (ARTIFACTS, DEMO, browser_page, require_chromium, running_app, screenshot, sign_in,
+                           wait_for_streamlit)
 
 pytestmark = pytest.mark.browser
 
@@ -15,7 +16,8 @@ def open_tab(page, label: str, name: str) -> str:
 
 def test_channels_page_in_chromium_english_and_chinese():
     require_chromium()
-    with running_app() as url, browser_page(height=1100) as page:
+    with running_app(DEMO) as url, browser_page(height=1100) as page:
+        sign_in(page, url, "e001")  # the director
         shot = screenshot(page, url + "/channels?lang=en", "channels_en.png")
         body = page.inner_text("body")
         assert "Channel comparison" in body and "Blended CAC" in body and "Marketing" in body

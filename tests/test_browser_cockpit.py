@@ -2,7 +2,7 @@
 a drill-down by clicking a bar, and screenshots in English and Chinese (artifacts/)."""
 import pytest
 
-from tests.browser import ARTIFACTS, browser_page, require_chromium, running_app
+from tests.browser import ARTIFACTS, DEMO, browser_page, require_chromium, running_app, sign_in
 from tests.browser import wait_for_streamlit
 
 pytestmark = pytest.mark.browser
@@ -22,8 +22,9 @@ def shoot(page, name: str) -> int:
 
 def test_cockpit_in_chromium_english_and_chinese():
     require_chromium()
-    with running_app() as url, browser_page(height=4300) as page:
-        page.goto(url + "/cockpit?lang=en")  # a deep link as the first request of a fresh server
+    with running_app(DEMO) as url, browser_page(height=4300) as page:
+        sign_in(page, url + "/cockpit?lang=en", "e001")  # a deep link as the first request: the sign-in
+        page.goto(url + "/cockpit?lang=en")  # signed in (the cookie): the page itself
         settle(page, 4000)
         body = page.inner_text("body")
         assert "Refresh now" in body  # the app frame ran, not the bare page file

@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from tests.browser import ARTIFACTS, browser_page, require_chromium, running_app, screenshot, wait_for_streamlit
+from tests.browser import (ARTIFACTS, DEMO, browser_page, require_chromium, running_app, screenshot, sign_in,
+                           wait_for_streamlit)
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +20,8 @@ def open_tab(page, label: str, name: str):
 
 def test_customer_value_page_in_chromium_english_and_chinese():
     require_chromium()
-    with running_app() as url, browser_page(height=2400) as page:
+    with running_app(DEMO) as url, browser_page(height=2400) as page:
+        sign_in(page, url, "e001")  # the director
         shot = screenshot(page, url + "/customers?lang=en", "customers_retention_en.png")
         body = page.inner_text("body")
         assert "Customer value" in body and "Retention by acquisition month" in body

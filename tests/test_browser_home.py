@@ -3,14 +3,15 @@ import re
 
 import pytest
 
-from tests.browser import browser_page, require_chromium, running_app, screenshot
+from tests.browser import DEMO, browser_page, require_chromium, running_app, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
 
 def test_home_page_in_chromium_english_and_chinese():
     require_chromium()
-    with running_app() as url, browser_page() as page:
+    with running_app(DEMO) as url, browser_page() as page:
+        sign_in(page, url, "e001")  # the director: every page
         shot = screenshot(page, url + "/?lang=en", "home_en.png")
         body = page.inner_text("body")
         assert "Marketing Cockpit" in body and "What is loaded" in body
@@ -23,11 +24,15 @@ def test_home_page_in_chromium_english_and_chinese():
 
 
 def test_a_deep_link_opened_first_runs_inside_the_app_frame():
-    """Right after a start, /data_quality must still go through app.py (its navigation,
-    language switch and, later, the sign-in gate), not run the page file on its own."""
+    """Right after a start, /data_quality must still go through app.py (its language switch
+    and sign-in gate), not run the page file on its own; once signed in it opens."""
     require_chromium()
-    with running_app() as url, browser_page() as page:
+    with running_app(DEMO) as url, browser_page() as page:
         screenshot(page, url + "/data_quality?lang=en", "deep_link.png")
         sidebar = page.inner_text('[data-testid="stSidebar"]')
-        assert "Language" in sidebar and "Refresh now" in sidebar and "Data quality" in sidebar
+        assert "Language" in sidebar and "Data quality" not in sidebar
         assert "app" not in sidebar.split()  # the old pages/ auto-navigation lists the file app.py
+        assert page.get_by_role("button", name="Sign in").is_visible()  # app.py's sign-in gate
+        sign_in(page, url, "e001")
+        screenshot(page, url + "/data_quality?lang=en", "deep_link_signed_in.png")
+        assert page.inner_text("h1") == "Data quality" and "Refresh now" in page.inner_text('[data-testid="stSidebar"]')

@@ -2,7 +2,7 @@
 in English and Chinese, with the first objective's key results opened."""
 import pytest
 
-from tests.browser import ARTIFACTS, browser_page, require_chromium, running_app, wait_for_streamlit
+from tests.browser import ARTIFACTS, DEMO, browser_page, require_chromium, running_app, sign_in, wait_for_streamlit
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +20,8 @@ def open_okr_page(page, url: str, name: str):
 
 def test_okr_page_in_chromium_english_and_chinese():
     require_chromium()
-    with running_app() as url, browser_page(height=2600) as page:
+    with running_app(DEMO) as url, browser_page(height=2600) as page:
+        sign_in(page, url, "e001")  # the director
         shot, body = open_okr_page(page, url + "/okr?lang=en", "okr_en.png")
         # the sample data ends 2026-10-31, before today: the page opens at that day
         assert "Judged at 2026-10-31: 34% of 2026-Q4 has passed (31 of 92 days)." in body

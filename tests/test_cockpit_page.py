@@ -9,7 +9,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
 from lib import ROOT
-from tests.apptest import run_page, texts
+from tests.apptest import ADMIN, run_page, signed_in_app, texts, use_auth
 
 DATA = ROOT / "tests" / "fixtures" / "cockpit"
 PAGE = "pages/cockpit.py"
@@ -129,6 +129,7 @@ def test_focus_from_the_okr_page_link(monkeypatch):
     monkeypatch.setenv("COCKPIT_DATA", str(DATA))
     at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
     at.session_state["lang"] = "en"
+    at.session_state["viewer"] = ADMIN  # signed in (a page run on its own has no sign-in)
     at.query_params["metric"] = "cac"
     at.run()
     assert not at.exception
@@ -148,6 +149,7 @@ def test_a_linked_kpi_the_filters_cannot_split(monkeypatch):
     monkeypatch.setenv("COCKPIT_DATA", str(DATA))
     at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
     at.session_state["lang"] = "en"
+    at.session_state["viewer"] = ADMIN  # signed in (a page run on its own has no sign-in)
     at.session_state["f_region"] = ["华东"]
     at.query_params["metric"] = "budget_utilization"  # budgets have no region
     at.run()
@@ -178,8 +180,9 @@ def test_a_sheet_with_only_daily_marketing(monkeypatch, tmp_path):
     assert "Target ¥2,670" in body  # CAC: the catalogue's target when there is no targets tab
 
 
-def test_the_app_lists_the_cockpit_first_under_marketing(monkeypatch):
-    at = run_page(monkeypatch, "app.py", DATA)
+def test_the_app_lists_the_cockpit_first_under_marketing(monkeypatch, tmp_path):
+    use_auth(monkeypatch, tmp_path)
+    at = signed_in_app(monkeypatch, "boss", DATA)
     at.switch_page("pages/cockpit.py").run()
     assert not at.exception and at.title[0].value == "Marketing cockpit"
     frame = (ROOT / "app.py").read_text(encoding="utf-8")

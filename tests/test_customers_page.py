@@ -78,8 +78,9 @@ def test_rfm_tab_and_tier_lists(fixture_page):
 
 
 def test_a_meeting_room_viewer_gets_no_customer_list(monkeypatch):
+    """The meeting-room screen may not open this page at all (lib.access.PAGES_BY_ROLE)."""
     at = run_page(monkeypatch, PAGE, FIXTURE, session={"viewer": Viewer("screen", "viewer"), "cv_tab": "RFM tiers"})
-    assert "Customer lists are not shown to this role." in texts(at)
+    assert texts(at) == "Your role may not open this page. Pick a page from the menu."
     assert not frames_with(at, "R · F · M") and not at.get("download_button")
 
 

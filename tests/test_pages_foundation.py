@@ -1,6 +1,6 @@
 """AppTest of the app frame, the home page and the Data quality page."""
 from lib import ROOT
-from tests.apptest import run_page, texts
+from tests.apptest import run_page, signed_in_app, texts, use_auth
 
 BROKEN = ROOT / "tests" / "fixtures" / "broken_sheet"
 
@@ -40,8 +40,9 @@ def test_html_in_a_cell_stays_text(monkeypatch):
     assert not any("<script>" in str(m.value) for m in at.markdown)  # never rendered as markup
 
 
-def test_app_frame_navigation_and_language_switch(monkeypatch):
-    at = run_page(monkeypatch, "app.py", BROKEN)
+def test_app_frame_navigation_and_language_switch(monkeypatch, tmp_path):
+    use_auth(monkeypatch, tmp_path)
+    at = signed_in_app(monkeypatch, "boss", BROKEN)
     assert at.title[0].value == "Marketing Cockpit"
     at.radio(key="_lang_widget").set_value("zh").run()
     assert at.title[0].value == "营销驾驶舱"
@@ -49,10 +50,11 @@ def test_app_frame_navigation_and_language_switch(monkeypatch):
     assert at.title[0].value == "数据质量"
 
 
-def test_refresh_button_reloads(monkeypatch):
-    at = run_page(monkeypatch, "app.py", BROKEN)
+def test_refresh_button_reloads(monkeypatch, tmp_path):
+    use_auth(monkeypatch, tmp_path)
+    at = signed_in_app(monkeypatch, "boss", BROKEN)
     before = at.session_state["lang"]
-    at.button[0].click().run()
+    next(b for b in at.button if b.label == "Refresh now").click().run()
     assert not at.exception and at.session_state["lang"] == before
 
 

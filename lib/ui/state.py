@@ -12,6 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from lib.access import NOBODY, Viewer, may_open
 from lib.config import SourcesConfig, load_sources, sources_for_data
 from lib.i18n import DEFAULT_LANG, LANGS, t
 from lib.store import Store, StoreHolder
@@ -101,13 +102,29 @@ def store_or_stop() -> Store:
         st.stop()
 
 
-def viewer():
+VIEWER_KEY = "viewer"  # set by lib.ui.auth.enter on every run of app.py
+
+
+def viewer() -> Viewer:
     """Who is looking: every page passes this to lib so rows are filtered by role there.
 
-    Until sign-in exists (issue 7) the app runs as an open demo whose viewer is the
-    admin; sign-in replaces this with the signed-in user's Viewer from session state.
+    The signed-in user's Viewer, rebuilt from config/auth.yaml on every run of app.py;
+    before sign-in (or in a page run on its own) NOBODY, whose empty role sees nothing.
+    A widget can never put a Viewer into session state, hence the isinstance check.
     """
-    from lib.access import Viewer
+    found = st.session_state.get(VIEWER_KEY)
+    return found if isinstance(found, Viewer) else NOBODY
 
-    found = st.session_state.get("viewer")
-    return found if isinstance(found, Viewer) else Viewer("demo", "admin")
+
+def guard(page: str) -> Viewer:
+    """The first line of every page: `viewer = state.guard("appraisal")`.
+
+    Stops the page unless the signed-in viewer's role may open it (lib.access.PAGES_BY_ROLE),
+    so a page reached without the navigation draws nothing but the refusal.
+    """
+    _run_inside_the_frame()  # a deep link opened first after a start: through app.py's sign-in
+    who = viewer()
+    if not may_open(who, page):
+        st.error(t("auth.page_refused" if who.username else "auth.sign_in_first", lang()))
+        st.stop()
+    return who

@@ -5,6 +5,8 @@ plain strings; nothing here renders HTML.
 """
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -13,6 +15,16 @@ from lib.i18n import t, tab_label
 from lib.issues import Issue
 from lib.schema import describe_tab
 from lib.store import Store, utcnow
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$])")
+
+
+def plain(text) -> str:
+    """Sheet or config text made safe to place inside a Markdown string (st.caption,
+    st.info, ...): every Markdown, HTML and Streamlit directive character is escaped, so
+    `<b>`, `**x**` or `:red[x]` in a name shows exactly as typed."""
+    return _MARKDOWN.sub(r"\\\1", str(text))
 
 
 def source_banners(store: Store, lang: str) -> None:
