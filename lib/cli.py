@@ -69,7 +69,8 @@ def print_json(doc) -> None:
 def cmd_check(args) -> int:
     issues = config_issues(include_sources=not args.data)
     try:
-        issues += open_store(args, check_sql_rows=True).issues
+        store = open_store(args, check_sql_rows=True)
+        issues += store.issues + _metric_reference_issues(store)
     except ConfigError as exc:
         if args.data:  # without --data, sources.yaml's problems are already listed
             issues += exc.issues
@@ -82,6 +83,19 @@ def cmd_check(args) -> int:
             errors = sum(i.level == "error" for i in issues)
             print(f"{errors} error(s), {len(issues) - errors} warning(s)")
     return EXIT_PROBLEM if any(i.level == "error" for i in issues) else EXIT_OK
+
+
+def _metric_reference_issues(store) -> list[Issue]:
+    """targets / benchmarks rows naming a metric the catalogue lacks (when it is valid;
+    its own problems are listed with the config's)."""
+    from lib.metrics import load_catalog
+    from lib.metrics.checks import reference_issues
+
+    try:
+        catalog = load_catalog()
+    except ConfigError:
+        return []
+    return reference_issues(store, catalog)
 
 
 def _date(text: str) -> dt.date:
@@ -104,17 +118,27 @@ def _csv_list(text: str) -> tuple[str, ...]:
 
 def cmd_query(args) -> int:
     from lib.metrics import Request, load_catalog, run
+    from lib.metrics.compiler import check_request
 
     catalog = load_catalog()
     request = Request(args.metrics, args.by or (), args.grain, args.start, args.end, tuple(args.where or ()))
+    check_request(catalog, request)  # before reading any data: a typo should not wait for a warehouse
     store = open_store(args)
     report_data_problems(store)
     frame = run(store, catalog, request).frame
     if args.format == "json":
         print_json(_records(frame))
     else:
-        sys.stdout.write(frame.to_csv(index=False, float_format=lambda x: f"{x:.10g}"))
+        sys.stdout.write(frame.to_csv(index=False, float_format=_plain_number))
     return EXIT_OK
+
+
+def _plain_number(x: float) -> str:
+    """15 significant digits (all a float reliably holds, so 0.1 + 0.2 prints 0.3), never
+    in scientific notation: '%.10g' printed a revenue of 12,345,678,901.23 as 1.23456789e+10."""
+    import numpy as np
+
+    return np.format_float_positional(x, precision=15, unique=False, fractional=False, trim="-")
 
 
 def _records(frame) -> list[dict]:
@@ -127,18 +151,14 @@ def _records(frame) -> list[dict]:
 
 def cmd_explain(args) -> int:
     from lib.metrics import explain, load_catalog
+    from lib.metrics.explain import check_explain
 
     catalog = load_catalog()
+    check_explain(catalog, args.metric, args.by, args.period, args.vs, tuple(args.where or ()))
     store = open_store(args)
     report_data_problems(store)
     result = explain(store, catalog, args.metric, args.by, args.period, args.vs, tuple(args.where or ()))
-    if args.format == "json":
-        print_json(result.to_json())
-    else:
-        from lib.metrics.format import explain_sentence
-
-        print(explain_sentence(result, catalog, "en"))
-        sys.stdout.write(result.contributions.to_csv(index=False, float_format=lambda x: f"{x:.10g}"))
+    print_json(result.to_json())  # explain's only format (cli.md)
     return EXIT_OK
 
 

@@ -131,7 +131,7 @@ def test_tiles_value_change_target_and_status(store, catalog, cfg):
     # Revenue target 31,000 for October over the 7 days of W43: 7,000.
     assert (revenue.value, revenue.target, revenue.status) == (5300, pytest.approx(7000), "red")
     assert (got["lead_conversion"].value, got["lead_conversion"].target, got["lead_conversion"].status) == \
-        (pytest.approx(10 / 45), 0.15, "green")
+        (pytest.approx(10 / 45), 0.083, "green")  # the catalogue's target
     assert got["campaign_roi"].value == pytest.approx((3000 - 900) / 900)  # only C1's row is a campaign day
     reach = got["content_reach"]
     assert (reach.metric, reach.value, reach.also, reach.also_value) == ("impressions", 30500, "engagements", 970)
@@ -293,8 +293,8 @@ def test_campaign_overspend_and_under_delivery(store, catalog, cfg):
     assert (c1.spend, c1.budget, c1.overspent, c1.under_delivered) == (4500, 4000, True, False)
     assert (c1.leads, c1.new_customers, c1.revenue) == (160, 40, 24000)
     assert c1.roi == pytest.approx((24000 - 4500) / 4500) and c1.elapsed == pytest.approx(55 / 61)
-    c2 = rows.loc["C2"]  # two salons: spend 400, revenue 600 -> ROI 50% against a 200% target
-    assert (c2.spend, c2.roi, c2.roi_target, c2.roi_status) == (400, 0.5, 2.0, "red")
+    c2 = rows.loc["C2"]  # two salons: spend 400, revenue 600 -> ROI 50% against the catalogue's 250%
+    assert (c2.spend, c2.roi, c2.roi_target, c2.roi_status) == (400, 0.5, 2.5, "red")
     assert (c2.overspent, c2.under_delivered) == (False, True)
     c3 = rows.loc["C3"]  # starts in November: nothing spent yet is missing, and not judged
     assert math.isnan(c3.spend) and c3.elapsed == 0 and not c3.overspent and not c3.under_delivered
@@ -341,7 +341,10 @@ def test_actions_overdue_relative_to_the_day_looked_from(store, catalog):
 def test_benchmarks_with_the_gap(store, catalog):
     rows, unknown = benchmark_rows(store, catalog, W43, ())
     rows = rows.set_index("metric")
-    assert list(rows.index) == ["cac", "ctr", "lead_conversion"] and unknown == []
+    # the benchmarks tab's three first, then the catalogue's for the other rates
+    assert list(rows.index) == ["cac", "ctr", "lead_conversion", "cpc", "cpm", "cpl", "roi", "roas", "aov",
+                                "engagement_rate"] and unknown == []
+    assert (rows.loc["cpc", "benchmark"], rows.loc["cpc", "source"]) == (6.5, "config/metrics.yaml")
     assert (rows.loc["cac", "actual"], rows.loc["cac", "benchmark"], rows.loc["cac", "gap"]) == (160, 120, 40)
     assert (rows.loc["cac", "verdict"], rows.loc["cac", "source"]) == ("worse", "行业报告 2026")
     assert rows.loc["ctr", "actual"] == pytest.approx(550 / 30500) and rows.loc["ctr", "benchmark"] == 0.015

@@ -61,7 +61,9 @@ def test_the_week_at_a_glance(monkeypatch):
     assert "Target ¥120 · 1 open action(s)" in body  # CAC: the targets tab and action A1
     assert "¥5,300 of ¥7,000 target" in body and "Engagements 970 (+0%)" in body
     badges = [m.value for m in at.markdown if "-badge[" in m.value]
-    assert badges.count(":red-badge[Off target]") == 4  # revenue, new customers, CAC, sales
+    # revenue, new customers, CAC, sales, and content reach (30.5K against 7/31 of the
+    # catalogue's 80M impressions a month)
+    assert badges.count(":red-badge[Off target]") == 5
     assert sum("Unusual" in b for b in badges) == 2  # spend and CAC
     assert "Spend: ¥1,600 in 2026-W43, above its usual range ¥700 – ¥1,300 of the previous 8 weeks. " \
            "百度SEM moved most: +¥300 against 2026-W42." in body
@@ -78,7 +80,7 @@ def test_budget_campaigns_benchmarks_and_actions(monkeypatch):
     warnings = [plain(w.value) for w in at.warning]
     assert "Offline events is 30% of the budget; the plan says 20% (± 5 points)." in warnings[0]
     assert warnings[1] == ("**C1 · 秋季搜索冲刺**: overspent: ¥4,500 against a ¥4,000 budget (112%)  \n"
-                           "**C2 · 十月客户沙龙**: under-delivering: ROI 50% against a 200% target")
+                           "**C2 · 十月客户沙龙**: under-delivering: ROI 50% against a 250% target")
     campaigns = at.dataframe[0].value
     assert list(campaigns["Status"]) == ["Overspent", "Under-delivering", "Not started"]
     assert list(campaigns["Spent to date"]) == ["¥4,500", "¥400", "—"]
@@ -175,7 +177,7 @@ def test_a_sheet_with_only_daily_marketing(monkeypatch, tmp_path):
     assert tiles(at)["Spend"] == ("¥1,600", "+¥500 (+45%)")
     for tab in ("budget", "campaigns", "actions"):
         assert f"The {tab} tab is not loaded, so this section is empty." in body
-    assert "Target ¥1,500" in body  # CAC: the catalogue's target when there is no targets tab
+    assert "Target ¥2,670" in body  # CAC: the catalogue's target when there is no targets tab
 
 
 def test_the_app_lists_the_cockpit_first_under_marketing(monkeypatch, tmp_path):

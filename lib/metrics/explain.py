@@ -1,7 +1,8 @@
 """Why did a metric move: its change between two periods split over a dimension's values.
 
-Additive metrics (sums, counts): each segment's part is its own change; the parts sum to
-the total change exactly.
+Additive metrics (sums, counts, and derived metrics that only add, subtract and scale
+them, such as revenue - spend): each segment's part is its own change; the parts sum to
+the total change exactly. A segment with no rows in a period counts 0 there.
 
 Ratio metrics (R = N / D: CAC = spend / new customers, CVR, ROI = (revenue - spend) /
 spend, CPM = 1000 x spend / impressions): with segment d's share of the denominator
@@ -15,8 +16,9 @@ segment's part of the change R1 - R0 is
 where w̄ and r̄ are the means of the two periods. The shares sum to 1 in each period, so
 the R0 terms cancel and the parts sum to R1 - R0 exactly; subtracting R0 makes a mix
 effect mean what people expect: more weight on a segment whose ratio is above the old
-total raises the total. A segment with no denominator in one period (new, or gone) has
-only a mix effect. See docs/explain.md for a worked example.
+total raises the total. A segment with no denominator in one period (new, gone, or with
+spend but no customer) has no ratio of its own there: its part (the first line above,
+with r·w read as N_d / sum(D)) is all mix effect. See docs/explain.md for a worked example.
 """
 from __future__ import annotations
 
@@ -27,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from lib.metrics.compiler import Request, RequestError
+from lib.metrics.compiler import Request, check_request
 from lib.metrics.engine import run
 from lib.metrics.expr import evaluate_node
 from lib.metrics.grains import parse_period
@@ -87,15 +89,20 @@ def _num(x):
 
 def explain(store: Store, catalog: Catalog, metric: str, by: str, period: str, vs: str,
             where: tuple = ()) -> Explanation:
-    if metric not in catalog:
-        raise RequestError(f"unknown metric {metric!r}")
-    (_, start1, end1), (_, start0, end0) = parse_period(period), parse_period(vs)
+    (start1, end1), (start0, end0) = check_explain(catalog, metric, by, period, vs, where)
     ratio = _ratio_parts(catalog, metric)
     if catalog.additive(metric):
         return _explain_additive(store, catalog, metric, by, (start0, end0), (start1, end1), where, period, vs)
     if ratio is not None:
         return _explain_ratio(store, catalog, metric, by, ratio, (start0, end0), (start1, end1), where, period, vs)
     return _explain_segments(store, catalog, metric, by, (start0, end0), (start1, end1), where, period, vs)
+
+
+def check_explain(catalog: Catalog, metric: str, by: str, period: str, vs: str, where: tuple = ()):
+    """Refuse a request that cannot be answered before any data is read; returns the two
+    periods' date ranges (period, vs)."""
+    check_request(catalog, Request((metric,), (by,), None, None, None, tuple(where)))
+    return parse_period(period)[1:], parse_period(vs)[1:]
 
 
 def _ratio_parts(catalog: Catalog, metric: str):
@@ -149,11 +156,15 @@ def _explain_ratio(store, catalog, metric, by, parts_spec, rng0, rng1, where, pe
         out["contribution"] = out["rate_effect"] = out["mix_effect"] = np.nan
     else:
         w0, w1 = d0 / total0, d1 / total1
-        out["contribution"] = (n1 / total1 - n0 / total0) - r_before * (w1 - w0)
         both = (d0 != 0) & (d1 != 0)
+        # A segment in both periods: rate + mix (a segment that did not move gives exactly 0).
         rate = ((w0 + w1) / 2) * (out["after"] - out["before"])
+        mix = ((out["before"] + out["after"]) / 2 - r_before) * (w1 - w0)
+        # New, gone or without a denominator: no rate of its own, its whole part is mix.
+        alone = (n1 / total1 - n0 / total0) - r_before * (w1 - w0)
         out["rate_effect"] = rate.where(both, 0.0)
-        out["mix_effect"] = out["contribution"] - out["rate_effect"]
+        out["mix_effect"] = mix.where(both, alone)
+        out["contribution"] = out["rate_effect"] + out["mix_effect"]
     return Explanation(metric, by, period, vs, r_before, r_after, RATE_MIX, _ordered(out, by))
 
 

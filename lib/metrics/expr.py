@@ -27,20 +27,32 @@ class Expr:
 
     @cached_property
     def names(self) -> list[str]:
-        return sorted({n.id for n in ast.walk(self.tree) if isinstance(n, ast.Name)})
+        """Metric names in the order they are written (a ratio's numerator first)."""
+        out: list[str] = []
+        for node in _in_order(self.tree):
+            if isinstance(node, ast.Name) and node.id not in out:
+                out.append(node.id)
+        return out
 
     def evaluate(self, values: dict[str, pd.Series | float]):
         return _eval(self.tree, values)
 
+    def is_linear(self) -> bool:
+        return _linear(self.tree)
+
     def ratio_parts(self) -> tuple[ast.expr, ast.expr, float] | None:
-        """(numerator, denominator, constant) when the formula is c * X / Y with X, Y linear.
+        """(numerator, denominator, constant) when the formula is c * X / Y (or X / Y * c)
+        with X, Y linear.
 
         Such a metric is a ratio of additive sums, so `explain` can split its change into
         rate and mix effects (e.g. roi = (revenue - spend) / spend, cpm = 1000 * spend / impressions).
         """
         node, constant = self.tree, 1.0
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult) and isinstance(node.left, ast.Constant):
-            constant, node = float(node.left.value), node.right
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+            if isinstance(node.left, ast.Constant):
+                constant, node = float(node.left.value), node.right
+            elif isinstance(node.right, ast.Constant):
+                constant, node = float(node.right.value), node.left
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div) and _linear(node.left) and _linear(node.right):
             return node.left, node.right, constant
         return None
@@ -58,6 +70,19 @@ def parse(text: str) -> Expr:
         if isinstance(node, ast.Constant) and not isinstance(node.value, (int, float)):
             raise ExprError(f"formula {text!r} has a constant that is not a number: {node.value!r}")
     return Expr(text, tree)
+
+
+def _in_order(node: ast.expr):
+    """Nodes left to right (ast.walk goes breadth first)."""
+    if isinstance(node, ast.BinOp):
+        yield from _in_order(node.left)
+        yield node
+        yield from _in_order(node.right)
+    elif isinstance(node, ast.UnaryOp):
+        yield node
+        yield from _in_order(node.operand)
+    else:
+        yield node
 
 
 def _linear(node: ast.expr) -> bool:
@@ -102,10 +127,8 @@ def divide(numerator, denominator):
         safe = denominator.astype("float64").where(denominator != 0)
         return numerator / safe
     if isinstance(denominator, np.ndarray):
-        numerator = np.broadcast_to(np.asarray(numerator, dtype="float64"), denominator.shape)
-        out = np.full(denominator.shape, np.nan)
-        np.divide(numerator, denominator, out=out, where=(denominator != 0) & ~np.isnan(denominator))
-        return out
+        with np.errstate(invalid="ignore"):
+            return numerator / np.where(denominator == 0, np.nan, denominator)  # NaN stays NaN
     if denominator is None or denominator == 0 or (isinstance(denominator, float) and np.isnan(denominator)):
         return np.nan
     return numerator / denominator

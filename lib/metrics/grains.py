@@ -20,7 +20,9 @@ GRAINS = ("day", "week", "month", "quarter", "year")
 class GrainLabel(ColumnElement):
     """The period label of a date expression at a grain."""
 
-    inherit_cache = True
+    # The grain is not part of a SQLAlchemy cache key: never cache (a week's SQL must not
+    # be reused for a month).
+    inherit_cache = False
     type = sa.String()
 
     def __init__(self, date_expr: ColumnElement, grain: str):
@@ -29,9 +31,28 @@ class GrainLabel(ColumnElement):
         self.date_expr = date_expr
         self.grain = grain
 
-    @property
-    def _cache_key_extra(self):  # pragma: no cover - SQLAlchemy internals
-        return (self.grain,)
+
+# Databases whose date_trunc gives the first day of a week (Monday), month, quarter or
+# year. There, rows are grouped by that day (a number) and only the few groups get their
+# text label: formatting an ISO week for every row costs more than the whole sum.
+TRUNCATING_DIALECTS = ("duckdb", "postgresql", "trino")
+
+
+class PeriodStart(ColumnElement):
+    """The first day of the period a date falls in (the date itself for a day)."""
+
+    inherit_cache = False
+    type = sa.Date()
+
+    def __init__(self, date_expr: ColumnElement, grain: str):
+        self.date_expr = date_expr
+        self.grain = grain
+
+
+@compiles(PeriodStart)
+def _period_start(element, compiler, **kw):
+    d = compiler.process(element.date_expr, **kw)
+    return d if element.grain == "day" else f"date_trunc({_lit(compiler, element.grain)}, {d})"
 
 
 def _lit(compiler, text: str) -> str:
@@ -84,7 +105,7 @@ def _bigquery(element, compiler, **kw):
 class MonthStart(ColumnElement):
     """The first day of a 'YYYY-MM' text column, as a DATE (budget and kpi months)."""
 
-    inherit_cache = True
+    inherit_cache = False
     type = sa.Date()
 
     def __init__(self, month_expr: ColumnElement):

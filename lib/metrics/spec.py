@@ -148,12 +148,19 @@ class Catalog(Strict):
             return None
         return metric.thresholds or getattr(self.thresholds, metric.direction)
 
+    def remember(self, key, compute):
+        """compute() once per catalogue, for answers that depend on the catalogue alone (a
+        reloaded catalogue is a new object and starts afresh)."""
+        memo = self._memo  # one lookup: pydantic's private attributes are slow to reach
+        try:
+            return memo[key]
+        except KeyError:
+            memo[key] = value = compute()
+            return value
+
     def leaves(self, name: str) -> list[str]:
         """The base (aggregated) metrics a metric is computed from, in a stable order."""
-        key = ("leaves", name)
-        if key not in self._memo:
-            self._memo[key] = self._leaves(name)
-        return self._memo[key]
+        return self.remember(("leaves", name), lambda: self._leaves(name))
 
     def _leaves(self, name: str) -> list[str]:
         metric = self.metrics[name]
@@ -165,16 +172,33 @@ class Catalog(Strict):
         return out
 
     def additive(self, name: str) -> bool:
-        return self.metrics[name].kind.additive
+        """Values over disjoint segments add up to the total: sums and counts, and derived
+        metrics that only add, subtract and scale them (profit = revenue - spend)."""
+        return self.remember(("additive", name), lambda: self._additive(name, ()))
+
+    def _additive(self, name: str, seen: tuple[str, ...]) -> bool:
+        metric = self.metrics.get(name)
+        if metric is None or name in seen:  # a missing metric or a cycle: reported by the rules
+            return False
+        if metric.kind.is_base:
+            return metric.kind.additive
+        if metric.kind is not Aggregation.DERIVED:
+            return False
+        try:
+            formula = metric.formula
+        except ExprError:
+            return False
+        return formula is not None and formula.is_linear() and all(
+            self._additive(ref, seen + (name,)) for ref in formula.names)
 
     def dimensions(self, name: str) -> set[str]:
         """Columns a metric can be grouped and filtered by: text columns its tabs all have."""
-        key = ("dimensions", name)
-        if key not in self._memo:
+        def compute():
             tabs = {self.metrics[leaf].tab for leaf in self.leaves(name)}
             sets = [{c.name for c in TABS[t].columns if c.kind is Kind.TEXT} for t in tabs if t in TABS]
-            self._memo[key] = set.intersection(*sets) if sets else set()
-        return self._memo[key]
+            return set.intersection(*sets) if sets else set()
+
+        return self.remember(("dimensions", name), compute)
 
     def label(self, name: str, lang: str) -> str:
         return getattr(self.metrics[name].label, lang, name) if name in self.metrics else name
@@ -254,7 +278,7 @@ def rule_no_cycles(cat: Catalog) -> list[Issue]:
         if name in path:
             cycle = path[path.index(name):] + [name]
             if name not in done:
-                issues.append(Issue("error", "cycle between derived metrics: " + " -> ".join(cycle),
+                issues.append(Issue("error", "cycle between metrics: " + " -> ".join(cycle),
                                     key=f"metrics.{name}", hint="one of them must be computed from base metrics"))
                 done.update(cycle)
             return
@@ -294,9 +318,10 @@ def rule_thresholds_in_order(cat: Catalog) -> list[Issue]:
 def rule_targets_fit_the_metric(cat: Catalog) -> list[Issue]:
     issues = []
     for name, m in cat.metrics.items():
-        if m.target and m.target.per == "month" and not m.kind.additive:
-            issues.append(Issue("error", "a per-month target only fits a sum or a count", key=f"metrics.{name}.target.per",
-                                hint="use per: period for a ratio such as CAC"))
+        if m.target and m.target.per == "month" and not cat._additive(name, ()):
+            issues.append(Issue("error", "a per-month target only fits an amount (a sum, a count, or sums "
+                                         "added and subtracted)", key=f"metrics.{name}.target.per",
+                                hint="use per: period for a level such as CAC"))
     return issues
 
 
