@@ -35,14 +35,17 @@ allowed = {group: pages for group, pages in allowed.items() if pages}
 if not allowed:  # deny by default: an unknown or empty role sees nothing
     st.warning(t("auth.no_pages" if not viewer.role else "auth.no_pages_for_role", lang))
     st.stop()
-first = next(iter(allowed.values()))[0][0]
-navigation = st.navigation({
-    t(group, lang): [
-        st.Page(path, title=t(title, lang), icon=icon, default=(path == first))
-        for path, title, icon in pages
-    ]
+sections = {
+    t(group, lang): [st.Page(path, title=t(title, lang), icon=icon) for path, title, icon in pages]
     for group, pages in allowed.items()
-})
+}
+first = next(iter(sections.values()))[0]
+# The app's root URL sends each role to its first page at that page's own address, so
+# every page keeps a URL people can bookmark (a default page would only live at "/").
+landing = st.Page(lambda: st.switch_page(first), title=first.title, icon=first.icon, default=True,
+                  url_path="start", visibility="hidden")
+sections[next(iter(sections))].append(landing)
+navigation = st.navigation(sections)
 
 if st.sidebar.button(t("app.refresh", lang), help=t("app.refresh_help", lang,
                                                    minutes=f"{state.holder().config.refresh_minutes:g}")):
