@@ -33,13 +33,11 @@ STRINGS = {
     "weekly.next": {"en": "Next", "zh": "下一页"},
     "weekly.jump": {"en": "Slide", "zh": "幻灯片"},
     "weekly.counter": {"en": "{n} / {total}", "zh": "{n} / {total}"},
-    "weekly.keys": {"en": "← → step through the slides", "zh": "← → 键翻页"},
     "weekly.download_html": {"en": "Report (.html)", "zh": "报告（.html）"},
     "weekly.download_xlsx": {"en": "Report (.xlsx)", "zh": "报告（.xlsx）"},
     "weekly.download_help": {"en": "The whole review of {week} as one file, readable offline",
                              "zh": "{week} 的完整复盘，单个文件，离线可读"},
     "weekly.computing": {"en": "Putting the week together…", "zh": "正在汇总本周数据…"},
-    "weekly.stage_strip": {"en": "PDCA", "zh": "PDCA"},
     # ---- PDCA stages and slides ----------------------------------------------------------
     "weekly.stage.plan": {"en": "Plan vs actual", "zh": "计划 vs 实际"},
     "weekly.stage.check": {"en": "Check", "zh": "检查"},
@@ -204,5 +202,4 @@ STRINGS = {
         "zh": "{start} 至 {end}，对比 {vs} · 复盘日 {day} · 营销中心全部数据",
     },
     "weekly.report.contents": {"en": "Contents", "zh": "目录"},
-    "weekly.report.chart_of": {"en": "Chart: {title}", "zh": "图表：{title}"},
 }

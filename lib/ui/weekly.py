@@ -67,6 +67,7 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
 .st-key-weekly_deck [data-testid="stTable"] th, .st-key-weekly_deck [data-testid="stTable"] th p {
   font-weight: 800 !important; color: #000 !important; }
 .st-key-weekly_deck [data-testid="stTable"] td [data-testid="stMarkdownContainer"] { max-width: none !important; }
+.st-key-weekly_deck input, .st-key-weekly_deck [data-baseweb="select"] div { font-size: 1.35rem !important; }
 </style>"""
 
 
@@ -430,8 +431,9 @@ def action_form(store: Store, rev: WeeklyReview, configs: Configs, lang: str) ->
     if keys["owner"] in st.session_state and st.session_state[keys["owner"]] not in people:
         del st.session_state[keys["owner"]]  # gone from the staff tab after a reload
     day = rev.review_day
-    st.caption(t("weekly.form.where", lang, source=state.holder().config.source_of("actions")) + " "
-               + t("weekly.form.created", lang, day=day.isoformat(), week=rev.week.label))
+    st.caption(md_escape(t("weekly.form.where", lang, source=state.holder().config.source_of("actions"))
+                         + ("" if lang == "zh" else " ")
+                         + t("weekly.form.created", lang, day=day.isoformat(), week=rev.week.label)))
     with st.form(f"weekly.form.{rev.week.label}", clear_on_submit=False):
         title = st.text_input(t("weekly.form.what", lang), key=keys["title"], max_chars=new_action.TITLE_LIMIT)
         left, middle, right, far = st.columns([2, 1, 2, 1])
