@@ -8,7 +8,6 @@ from lib.i18n import t
 from lib.ui import state, weekly as ui, widgets
 
 lang = state.lang()
-store = ui.store_after_write()
 viewer = state.viewer()
 present = ui.presenting()
 if present:
@@ -19,11 +18,12 @@ else:
 if not may_open(viewer, "weekly"):
     st.info(t("weekly.refused", lang))
     st.stop()
+store = ui.store_after_write()
 widgets.source_banners(store, lang)
 widgets.require_tabs(store, lang, "marketing_daily")
 configs = ui.configs_or_stop(lang)
 
-top = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")
+top = None if present else st.container(horizontal=True, vertical_alignment="bottom", gap="medium")
 week = ui.week_picker(store, lang, present, top)
 if week is None:
     st.info(t("weekly.no_weeks", lang))

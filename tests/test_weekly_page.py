@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib import ROOT
 from lib.access import Viewer
+from lib.ui.weekly import PRESENTATION_CSS
 from tests.apptest import run_page
 from tests.apptest import texts as raw_texts
 
@@ -106,13 +107,15 @@ def test_presentation_layout_from_the_address(monkeypatch):
     monkeypatch.setenv("COCKPIT_DATA", str(SAMPLE))
     at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
     at.session_state["lang"] = "en"
+    at.session_state["viewer"] = Viewer("boss", "director", "E001")
     at.query_params["present"] = "1"
     at.query_params["week"] = "2026-W42"
     at.run()
     assert not at.exception
     assert not at.title and not at.download_button and not at.selectbox  # slides only
-    [style] = at.get("html")
-    assert 'section[data-testid="stSidebar"]' in style.proto.body and "display: none" in style.proto.body
+    [style] = at.get("html")  # the one piece of HTML: the fixed style sheet, nothing from the data
+    assert style.proto.body == PRESENTATION_CSS
+    assert 'section[data-testid="stSidebar"]' in PRESENTATION_CSS and "display: none" in PRESENTATION_CSS
     assert [h.value for h in at.header] == ["Headline KPIs · 2026-W42"]
     at.button(key="weekly.exit").click().run()
     assert "present" not in at.query_params and [t.value for t in at.title] == ["Weekly review"]
@@ -237,3 +240,21 @@ def test_page_in_chinese(monkeypatch):
     assert [(m.label, m.value) for m in at.metric][:2] == [("销售额", "¥243.7万"), ("获客成本", "¥3,117")]
     jump(at, "Actions due")
     assert table_rows(at)[0][:5] == ["A-003", "朋友圈广告素材全面更新，解决点击率下滑", "马丽娜", "2026-10-16", "进行中 · 逾期 10 天"]
+
+
+def test_a_deck_with_no_slide_for_the_role_says_so(monkeypatch, tmp_path):
+    from lib.weekly import config
+
+    path = tmp_path / "weekly.yaml"
+    path.write_text("slides: [appraisal]\n", encoding="utf-8")
+    monkeypatch.setattr(config, "WEEKLY_FILE", path)
+    at = run_page(monkeypatch, PAGE, SAMPLE, session={"viewer": Viewer("screen", "viewer")})
+    assert "None of the slides of config/weekly.yaml is for your role." in texts(at)
+    at = run_page(monkeypatch, PAGE, SAMPLE)  # the admin gets the one slide
+    assert at.segmented_control(key="_w_weekly.slide").options == ["Appraisal alerts"]
+
+
+def test_an_unknown_role_is_refused(monkeypatch):
+    at = run_page(monkeypatch, PAGE, SAMPLE, session={"viewer": Viewer("nobody", "")})
+    assert [i.value for i in at.info] == ["Your role cannot open the weekly review."]
+    assert not at.header and not at.button and not at.table

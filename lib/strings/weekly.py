@@ -37,6 +37,8 @@ STRINGS = {
     "weekly.download_xlsx": {"en": "Report (.xlsx)", "zh": "报告（.xlsx）"},
     "weekly.download_help": {"en": "The whole review of {week} as one file, readable offline",
                              "zh": "{week} 的完整复盘，单个文件，离线可读"},
+    "weekly.no_slides": {"en": "None of the slides of config/weekly.yaml is for your role.",
+                         "zh": "config/weekly.yaml 中的幻灯片都不面向您的角色。"},
     "weekly.computing": {"en": "Putting the week together…", "zh": "正在汇总本周数据…"},
     # ---- PDCA stages and slides ----------------------------------------------------------
     "weekly.stage.plan": {"en": "Plan vs actual", "zh": "计划 vs 实际"},

@@ -30,7 +30,7 @@ from lib.ui import state
 from lib.ui.filters import md_escape
 from lib.ui.widgets import show_issues
 from lib.weekly import charts, content, new_action, report, slides as slide_rules
-from lib.weekly.config import WEEKLY_FILE
+from lib.weekly import config as weekly_config
 from lib.weekly.review import Configs, WeeklyReview, build_review, load_configs, week_choices
 
 TTL = 300
@@ -75,13 +75,15 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
 # configs, the store after a write, the cached review
 
 
-def _config_key() -> tuple[float, ...]:
-    return tuple(p.stat().st_mtime if p.exists() else 0.0
-                 for p in (METRICS_FILE, COCKPIT_FILE, CHANNELS_FILE, OKR_FILE, APPRAISAL_FILE, WEEKLY_FILE))
+def _config_key() -> tuple:
+    """Each config file the review reads, with its modification time: an edit (or another
+    file, as a test may set) is a new key, so the review is computed again."""
+    files = (METRICS_FILE, COCKPIT_FILE, CHANNELS_FILE, OKR_FILE, APPRAISAL_FILE, weekly_config.WEEKLY_FILE)
+    return tuple((str(p), p.stat().st_mtime if p.exists() else 0.0) for p in files)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _configs(key: tuple[float, ...]) -> Configs:
+def _configs(key: tuple) -> Configs:
     return load_configs()
 
 
@@ -224,6 +226,9 @@ def deck(store: Store, rev: WeeklyReview, parts: list[content.Section], configs:
     a jump to any slide, and with auto-advance on a timed rerun of the fragment alone that
     moves on every `auto_advance_seconds` (never away from the notes slide, where people type)."""
     keys = [p.key for p in parts]
+    if not keys:  # config/weekly.yaml lists only slides this role may not see
+        st.info(t("weekly.no_slides", lang))
+        return
     seconds = configs.weekly.auto_advance_seconds
     auto = auto_on()
     timed = auto and keys[current_slide(keys)] not in slide_rules.TYPING_SLIDES
