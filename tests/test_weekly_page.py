@@ -258,3 +258,33 @@ def test_an_unknown_role_is_refused(monkeypatch):
     at = run_page(monkeypatch, PAGE, SAMPLE, session={"viewer": Viewer("nobody", "")})
     assert [i.value for i in at.info] == ["Your role cannot open the weekly review."]
     assert not at.header and not at.button and not at.table
+
+
+def test_auto_advance_moves_on_after_its_seconds_but_not_from_the_notes(monkeypatch):
+    """A timed rerun runs the deck again: here a rerun with the slide shown long enough."""
+    import time
+
+    at = run_page(monkeypatch, PAGE, SAMPLE)
+    at.toggle(key="weekly.auto").set_value(True).run()
+    assert [h.value for h in at.header] == ["Headline KPIs · 2026-W43"]  # the clock starts when switched on
+    at.session_state["weekly.shown_at"] = time.monotonic() - 10
+    at.run()
+    assert [h.value for h in at.header] == ["Headline KPIs · 2026-W43"]  # 10 of 30 seconds
+    at.session_state["weekly.shown_at"] = time.monotonic() - 31
+    at.run()
+    assert [h.value for h in at.header] == ["What moved and why · 2026-W43"]
+    jump(at, "New actions")
+    at.session_state["weekly.shown_at"] = time.monotonic() - 300
+    at.run()
+    assert [h.value for h in at.header] == ["New actions · 2026-W43"]  # people type here
+
+
+def test_auto_advance_from_the_address(monkeypatch):
+    monkeypatch.setenv("COCKPIT_DATA", str(SAMPLE))
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+    at.session_state["lang"] = "en"
+    at.session_state["viewer"] = Viewer("boss", "director", "E001")
+    at.query_params["auto"] = "1"
+    at.run()
+    assert at.toggle(key="weekly.auto").value is True
+    assert "Auto-advance every 30 s" == at.toggle(key="weekly.auto").label

@@ -174,7 +174,12 @@ def presentation_style() -> None:
 def _auto_toggle(place, configs: Configs, lang: str) -> None:
     auto_on()
     place.toggle(t("weekly.auto", lang, seconds=configs.weekly.auto_advance_seconds), key=AUTO_KEY,
-                 help=t("weekly.auto_help", lang))
+                 help=t("weekly.auto_help", lang), on_change=_restart_clock)
+
+
+def _restart_clock() -> None:
+    """Auto-advance switched on: the slide on screen gets its full time from now."""
+    st.session_state[SHOWN_AT] = time.monotonic()
 
 
 def auto_on() -> bool:
@@ -243,8 +248,8 @@ def deck(store: Store, rev: WeeklyReview, parts: list[content.Section], configs:
             if following is not None:
                 _go(following, keys)
                 index = following
-            if (keys[index] not in slide_rules.TYPING_SLIDES) != timed:
-                st.rerun()  # the timer is set when the fragment is declared: declare it again
+        if (auto_on() and keys[index] not in slide_rules.TYPING_SLIDES) != timed:
+            st.rerun()  # the timer is set when the fragment is declared: declare it again
         _navigation(keys, index, parts, configs, lang, present)
         with st.container(key=DECK):
             draw_slide(store, rev, parts[index], configs, lang, present)
