@@ -296,3 +296,21 @@ def test_reports_in_chinese(capsys, tmp_path):
     page = Page(html.read_text(encoding="utf-8"))
     assert page.row("kpis", "销售额")[:3] == ["销售额", "未达标", "¥2,436,930"]
     assert ('html', {'lang': 'zh-CN'}) in page.tags
+
+
+def test_svg_charts_escape_their_text_and_zoom_in_on_small_steps():
+    from lib.weekly.content import BAD, GOOD, LEVEL, Bar, Chart
+    from lib.weekly.svg import bars_svg, domain
+
+    chart = Chart('<b>"title"</b>', [Bar("<script>x</script> 很长很长很长很长很长很长的渠道名称", 0.0, 10.0, "¥10 & up", GOOD)])
+    svg = bars_svg(chart)
+    page = Page(svg)
+    assert [t for t, _ in page.tags] == ["svg", "title", "text", "title", "rect", "text"]  # no markup from the data
+    assert "<script>" not in svg and "&lt;script&gt;x&lt;/script&gt;" in svg and "¥10 &amp; up" in svg
+    assert "…" in svg  # the long label is cut to its room; the whole name is in its <title>
+    assert domain(chart) == (0.0, 10.0)
+    assert domain(Chart("", [Bar("a", 0, -5, "", BAD), Bar("b", 0, 3, "", GOOD)])) == (-5, 3)
+    # CAC 2,819 -> 3,117 in steps of a few hundred: the axis starts near the steps, not at 0
+    cac = Chart("", [Bar("W42", 0, 2819, "", LEVEL), Bar("x", 2819, 3186, "", BAD), Bar("y", 3186, 3117, "", GOOD),
+                     Bar("W43", 0, 3117, "", LEVEL)], waterfall=True)
+    assert domain(cac) == (pytest.approx(2819 - 1.5 * (3186 - 2819)), 3186)

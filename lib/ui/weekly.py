@@ -300,8 +300,8 @@ def _kpis_slide(store, rev, section: content.Section, configs, lang: str, presen
     block = section.blocks[0]
     per_row = 4
     for start in range(0, len(block.cards), per_row):
-        for column, card in zip(st.columns(per_row), block.cards[start:start + per_row]):
-            with column.container(border=True, key=f"weekly_card_{start}_{card.label}"):
+        for offset, (column, card) in enumerate(zip(st.columns(per_row), block.cards[start:start + per_row])):
+            with column.container(border=True, key=f"weekly_card_{start + offset}"):
                 colour = {"higher_is_better": "normal", "lower_is_better": "inverse"}.get(card.direction, "off")
                 st.metric(md_escape(card.label), card.value, card.delta, delta_color=colour)
                 st.badge(card.status, color=BADGE.get(card.tone, "gray"))
@@ -354,7 +354,8 @@ def _block(block: content.Block, present: bool, show_chart: bool = True, show_ta
 
 
 def _chart(chart: content.Chart, present: bool) -> None:
-    st.caption(md_escape(chart.title))
+    if not present:  # on the big screen the block's title says it, and the room is needed
+        st.caption(md_escape(chart.title))
     st.altair_chart(charts.bars_chart(chart, big=present), width="stretch")
 
 

@@ -15,7 +15,7 @@ INK = "#101828"
 def bars_chart(chart: Chart, big: bool = False) -> alt.LayerChart:
     """A horizontal bar per row from start to end, labelled at its end; `big` for the
     meeting-room screen (larger type and rows)."""
-    size, row = (20, 46) if big else (13, 28)
+    size, row = (20, 38) if big else (13, 28)
     data = pd.DataFrame([{"order": i, "label": b.label, "start": b.start, "end": b.end, "text": b.text,
                           "at": max(b.start, b.end), "colour": COLOURS.get(b.tone, COLOURS[None])}
                          for i, b in enumerate(chart.bars)])

@@ -395,13 +395,17 @@ def okr(review: WeeklyReview, configs: Configs) -> Section:
                expected=fmt.pct(rep.expected, 0), company=okr_fmt.progress(rep.company),
                gap=fmt.DASH if gap is None else f"{gap * 100:+.0f}")]
     objective_rows, bars = [], []
+    titles = [o.title for o in rep.objectives]
     for depth, o in rep.walk():
         status = t(f"okr.status.{o.status}", lang)
         name = ("　" * depth + ("↳ " if depth else "")) + f"{o.objective_id} · {o.title}"
         objective_rows.append([text_cell(name), text_cell(_owner(o)), pct_cell(o.progress, 0),
                                text_cell(status, OKR_TONE.get(o.status))])
         if o.progress is not None:
-            bars.append(Bar(f"{o.objective_id}", 0.0, o.progress, f"{okr_fmt.progress(o.progress)} · {status}",
+            # a bar is named by the objective's title (the room reads titles, not ids), its id
+            # added when two objectives share a title so that each keeps its own bar
+            label = o.title if titles.count(o.title) == 1 else f"{o.title} ({o.objective_id})"
+            bars.append(Bar(label, 0.0, o.progress, f"{okr_fmt.progress(o.progress)} · {status}",
                             OKR_TONE.get(o.status)))
     headers = [t(f"weekly.col.{c}", lang) for c in ("objective", "owner", "progress", "status")]
     expected = fmt.pct(rep.expected, 0)

@@ -29,8 +29,15 @@ def domain(chart: Chart) -> tuple[float, float]:
     return lo, (hi if hi > lo else lo + 1.0)
 
 
-def _clip(text: str, limit: int = 24) -> str:
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+def _clip(text: str, room: int = 28) -> str:
+    """At most `room` columns of a label (a CJK character takes two), with … when cut."""
+    out, used = "", 0
+    for c in text:
+        width = 2 if ord(c) > 0x2E80 else 1
+        if used + width > room - 1 and len(text) > len(out) + 1:
+            return out + "…"
+        out, used = out + c, used + width
+    return out
 
 
 def bars_svg(chart: Chart) -> str:
@@ -51,7 +58,7 @@ def bars_svg(chart: Chart) -> str:
         left, right = sorted((x(bar.start), x(bar.end)))
         colour = COLOURS.get(bar.tone, COLOURS[None])
         parts.append(f'<text x="{LABEL_WIDTH - 8}" y="{top + ROW * 0.65:.1f}" text-anchor="end">'
-                     f'{escape(_clip(bar.label))}</text>')
+                     f'<title>{escape(bar.label)}</title>{escape(_clip(bar.label))}</text>')
         parts.append(f'<rect x="{left:.1f}" y="{top + 4}" width="{max(right - left, 1.5):.1f}" height="{ROW - 8}" '
                      f'rx="3" fill="{colour}"/>')
         parts.append(f'<text x="{right + 6:.1f}" y="{top + ROW * 0.65:.1f}">{escape(bar.text)}</text>')
