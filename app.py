@@ -18,6 +18,7 @@ PAGES = {
         ("pages/customers.py", "customers.page", ":material/diamond:"),
     ],
     "nav.goals": [("pages/okr.py", "okr.page", ":material/flag:")],
+    "weekly.nav": [("pages/weekly.py", "weekly.page", ":material/co_present:")],
     "appraisal.nav": [("pages/appraisal.py", "appraisal.page", ":material/military_tech:")],
     "nav.data": [("pages/home.py", "page.home", ":material/home:"),
                  ("pages/data_quality.py", "page.data_quality", ":material/fact_check:")],

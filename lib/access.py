@@ -79,3 +79,13 @@ def restrict(viewer: Viewer, frame: pd.DataFrame, staff: pd.DataFrame, column: s
 
 def may_see_group_averages(viewer: Viewer, group_size: int) -> bool:
     return viewer.sees_everyone or group_size >= MIN_GROUP_FOR_AVERAGES
+
+
+# Who sees the appraisal alerts (coaching, calibration) of the weekly review: the people
+# who run a team, each for the rows `restrict` gives them. Staff would only ever see their
+# own row on a shared meeting screen, and the meeting-room `viewer` sees no personal rows.
+APPRAISAL_ALERT_ROLES = frozenset({"admin", "director", "manager"})
+
+
+def may_see_appraisal_alerts(viewer: Viewer | None) -> bool:
+    return viewer is not None and viewer.role in APPRAISAL_ALERT_ROLES and may_open(viewer, "appraisal")

@@ -11,6 +11,7 @@ from lib.config import load_sources
 from lib.customers.config import load_customers_config
 from lib.metrics.spec import load_catalog
 from lib.okr.config import load_okr_config
+from lib.weekly.config import load_weekly_config
 
 CONFIG_LOADERS = (
     load_sources,
@@ -21,4 +22,5 @@ CONFIG_LOADERS = (
     load_appraisal_config,
     load_okr_config,
     check_auth,
+    load_weekly_config,
 )
