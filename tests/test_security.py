@@ -1,10 +1,12 @@
 """Hardening beyond sign-in: sheet text never becomes HTML, exports never become formulas,
 filter values never become SQL, personal rows are cached per viewer, server settings."""
 import csv
+import importlib
 import io
 import re
 import subprocess
 import tomllib
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -65,14 +67,25 @@ def test_html_and_markdown_in_sheet_cells_stay_plain_text(monkeypatch, tmp_path,
 
 
 def test_no_code_of_ours_renders_html():
-    """unsafe_allow_html, st.html and components.html are never used in app.py, pages/ or lib/."""
-    offenders = []
+    """unsafe_allow_html and components.html are never used in app.py, pages/ or lib/, and
+    st.html only ever gets a module constant that is the Path of a .css file of the repo."""
+    offenders, style_sheets = [], []
     for path in [ROOT / "app.py", *ROOT.glob("pages/*.py"), *ROOT.glob("lib/**/*.py")]:
         text = path.read_text(encoding="utf-8")
-        for pattern in ("unsafe_allow_html", "st.html(", "components.html(", "components.v1.html"):
+        for pattern in ("unsafe_allow_html", "components.html(", "components.v1.html"):
             if pattern in text:
                 offenders.append(f"{path.relative_to(ROOT)}: {pattern}")
+        for argument in re.findall(r"st\.html\(([^)]*)\)", text):
+            if not re.fullmatch(r"[A-Z_]+", argument):
+                offenders.append(f"{path.relative_to(ROOT)}: st.html({argument})")
+                continue
+            module = importlib.import_module(".".join(path.relative_to(ROOT).with_suffix("").parts))
+            style_sheets.append(getattr(module, argument))
     assert offenders == []
+    for sheet in style_sheets:
+        assert isinstance(sheet, Path) and sheet.suffix == ".css" and sheet.is_relative_to(ROOT), sheet
+        assert "<" not in sheet.read_text(encoding="utf-8"), f"{sheet} holds markup, not only CSS"
+    assert [s.name for s in style_sheets] == ["presentation.css"]
 
 
 # ---- exports: formulas neutralised -------------------------------------------------------

@@ -114,8 +114,9 @@ def test_presentation_layout_from_the_address(monkeypatch):
     assert not at.exception
     assert not at.title and not at.download_button and not at.selectbox  # slides only
     [style] = at.get("html")  # the one piece of HTML: the fixed style sheet, nothing from the data
-    assert style.proto.body == PRESENTATION_CSS
-    assert 'section[data-testid="stSidebar"]' in PRESENTATION_CSS and "display: none" in PRESENTATION_CSS
+    css = PRESENTATION_CSS.read_text(encoding="utf-8")
+    assert style.proto.body == f"<style>{css}</style>"
+    assert 'section[data-testid="stSidebar"]' in css and "display: none" in css
     assert [h.value for h in at.header] == ["Headline KPIs · 2026-W42"]
     at.button(key="weekly.exit").click().run()
     assert "present" not in at.query_params and [t.value for t in at.title] == ["Weekly review"]

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import time
 import uuid
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -41,34 +42,9 @@ TONE_COLOUR = {content.GOOD: "#1a7f37", content.BAD: "#c62828", content.WARN: "#
 BADGE = {content.GOOD: "green", content.BAD: "red", content.WARN: "orange"}
 STAGE_ICON = {"plan": ":material/flag:", "check": ":material/troubleshoot:", "act": ":material/task_alt:"}
 
-# The presentation layout: a fixed style sheet with nothing from the data in it. It hides
-# the sidebar and Streamlit's header, widens the page and enlarges the type of the deck
-# (the container keyed weekly_deck), black on white for the meeting-room projector.
-PRESENTATION_CSS = """<style>
-section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
-header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
-[data-testid="stMainBlockContainer"] { max-width: 100% !important; padding: 1rem 2.5rem 2rem !important; }
-.st-key-weekly_deck { color: #000; }
-.st-key-weekly_deck [data-testid="stMarkdownContainer"] p { font-size: 1.6rem !important; line-height: 1.4 !important; }
-.st-key-weekly_deck h2, .st-key-weekly_deck h2 span { font-size: 3rem !important; font-weight: 800 !important; }
-.st-key-weekly_deck h3, .st-key-weekly_deck h3 span { font-size: 2.1rem !important; font-weight: 800 !important; }
-.st-key-weekly_deck [data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"] p {
-  font-size: 1.6rem !important; font-weight: 700 !important; }
-.st-key-weekly_deck [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p {
-  font-size: 4rem !important; font-weight: 800 !important; line-height: 1.15 !important; }
-.st-key-weekly_deck [data-testid="stMetricDelta"] [data-testid="stMarkdownContainer"] p {
-  font-size: 1.5rem !important; font-weight: 700 !important; }
-.st-key-weekly_deck [data-testid="stCaptionContainer"] { opacity: 1 !important; }
-.st-key-weekly_deck [data-testid="stCaptionContainer"] p { font-size: 1.35rem !important; color: #101828 !important; }
-.st-key-weekly_deck [class*="st-key-weekly_card_"] { border: 2px solid #101828 !important; }
-.st-key-weekly_deck span.stMarkdownBadge { font-size: 1.35rem !important; font-weight: 700 !important; }
-.st-key-weekly_deck [data-testid="stTable"] table, .st-key-weekly_deck [data-testid="stTable"] p {
-  font-size: 1.4rem !important; }
-.st-key-weekly_deck [data-testid="stTable"] th, .st-key-weekly_deck [data-testid="stTable"] th p {
-  font-weight: 800 !important; color: #000 !important; }
-.st-key-weekly_deck [data-testid="stTable"] td [data-testid="stMarkdownContainer"] { max-width: none !important; }
-.st-key-weekly_deck input, .st-key-weekly_deck [data-baseweb="select"] div { font-size: 1.35rem !important; }
-</style>"""
+# The presentation layout: a fixed style sheet in a file of the repo, nothing from the data
+# in it. st.html wraps a .css Path in <style> and sends it to the event container.
+PRESENTATION_CSS = Path(__file__).with_name("presentation.css")
 
 
 # ---------------------------------------------------------------------------------------
