@@ -1,6 +1,7 @@
 """Docs are tested: docs/explain.md and docs/metrics.md show what the code computes and accepts;
 the README lists every page and command."""
 import re
+import textwrap
 
 import pytest
 
@@ -184,3 +185,19 @@ def test_every_cli_command_is_in_the_readme():
     build_parser()  # loads the engines' commands
     for name in COMMANDS:
         assert f"`{name}" in README, name
+
+
+def test_readme_yaml_examples_are_valid_sources_files(tmp_path, monkeypatch):
+    """Each ```yaml block of the README that declares sources parses and validates (with its
+    ${NAME} variables set), so a team can copy it."""
+    from lib.config import load_sources
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = [b for b in re.findall(r"```yaml\n(.*?)```", readme, re.S) if "sources:" in b]
+    assert blocks, "the README shows how to declare sources"
+    for i, block in enumerate(blocks):
+        for name in re.findall(r"\$\{(\w+)\}", block):
+            monkeypatch.setenv(name, "duckdb:///x.duckdb" if "URL" in name else "1AbCdEfGhIjKlMnOpQrStUvWxYz")
+        path = tmp_path / f"sources{i}.yaml"
+        path.write_text(textwrap.dedent(block), encoding="utf-8")
+        config = load_sources(path)
+        assert config.sources, block

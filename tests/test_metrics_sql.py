@@ -240,3 +240,13 @@ def test_each_dialect_labels_iso_weeks_with_its_own_function(catalog, dialect, g
     assert "华东" not in sql and "2026-10" not in sql  # values only as parameters
     assert query.params["where_region"] == ["华东", "华北"]
     assert (query.params["start"], query.params["before"]) == (W43[0], dt.date(2026, 10, 26))
+
+
+def test_a_dialect_without_period_labels_is_named_instead_of_getting_duckdb_sql():
+    from sqlalchemy.dialects import sqlite
+
+    from lib.metrics.grains import GrainLabel
+    label = GrainLabel(sa.column("date"), "month")
+    assert "strftime" in str(label.compile(dialect=sa.create_engine("duckdb:///:memory:").dialect))
+    with pytest.raises(sa.exc.CompileError, match="not written for the sqlite dialect yet.*lib/metrics/grains.py"):
+        label.compile(dialect=sqlite.dialect())

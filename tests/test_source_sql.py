@@ -99,3 +99,21 @@ def test_mariadb_query_over_the_time_limit_is_cancelled(mariadb_url):
             assert "max_statement_time" in str(exc) or "interrupted" in str(exc)
         assert (dt.datetime.now() - started).total_seconds() < 2.5
         assert conn.execute(sa.text("SELECT 1")).scalar() == 1
+
+
+def test_trino_connections_carry_the_time_limit_as_a_session_property(monkeypatch):
+    """No Trino server here: the dialect's real connect path runs up to trino.dbapi.connect,
+    which records what the app asks for."""
+    trino_dbapi = pytest.importorskip("trino.dbapi", reason="the trino dialect is in requirements-dev.txt")
+    asked = {}
+
+    def fake_connect(*args, **kwargs):
+        asked.update(kwargs)
+        raise ConnectionRefusedError("no Trino here")
+
+    monkeypatch.setattr(trino_dbapi, "connect", fake_connect)
+    engine = make_engine("trino://analyst@127.0.0.1:1/hive/marketing", timeout_seconds=60)
+    with pytest.raises(ConnectionRefusedError):
+        engine.connect()
+    assert asked["session_properties"] == {"query_max_execution_time": "60s"}
+    assert asked["user"] == "analyst" and asked["catalog"] == "hive" and asked["schema"] == "marketing"

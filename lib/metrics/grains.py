@@ -65,6 +65,12 @@ _STRFTIME = {"day": "%Y-%m-%d", "week": "%G-W%V", "month": "%Y-%m", "year": "%Y"
 @compiles(GrainLabel)
 @compiles(GrainLabel, "duckdb")
 def _duckdb(element, compiler, **kw):
+    # strftime with %G-W%V is DuckDB's own; another database would fail on it at run time
+    # with a less helpful message, so say here what is missing.
+    if compiler.dialect.name not in ("duckdb", "default"):
+        raise sa.exc.CompileError(
+            f"time grains are not written for the {compiler.dialect.name} dialect yet; add its "
+            "period-label function in lib/metrics/grains.py (see the PostgreSQL and MySQL forms)")
     d = compiler.process(element.date_expr, **kw)
     if element.grain == "quarter":
         return f"(strftime({d}, '%Y') || '-Q' || CAST(quarter({d}) AS VARCHAR))"

@@ -149,8 +149,8 @@ def make_engine(url: str, timeout_seconds: float) -> Engine:
 
     The limit is set per connection, so a cancelled query leaves the connection usable.
     """
-    engine = sa.create_engine(url, pool_pre_ping=True)
-    family = engine.dialect.name
+    family = sa.engine.make_url(url).get_backend_name()
+    engine = sa.create_engine(url, pool_pre_ping=True, connect_args=_timeout_connect_args(family, timeout_seconds))
 
     @sa.event.listens_for(engine, "connect")
     def _limit(dbapi_conn, _record):
@@ -169,13 +169,24 @@ def make_engine(url: str, timeout_seconds: float) -> Engine:
     return engine
 
 
+def _timeout_connect_args(family: str, seconds: float) -> dict:
+    # Trino takes session properties with the connection, not as a statement.
+    if family == "trino":
+        return {"session_properties": {"query_max_execution_time": f"{max(1, round(seconds))}s"}}
+    return {}
+
+
 def _timeout_statements(family: str, seconds: float) -> list[str]:
     if family == "postgresql":
         return [f"SET statement_timeout = {int(seconds * 1000)}"]
     if family in ("mysql", "mariadb"):
         return [f"SET SESSION max_statement_time = {seconds:g}",
                 f"SET SESSION max_execution_time = {int(seconds * 1000)}"]
-    return []  # DuckDB runs in-process: no server-side limit
+    if family == "snowflake":
+        return [f"ALTER SESSION SET STATEMENT_TIMEOUT_IN_SECONDS = {max(1, round(seconds))}"]
+    # DuckDB runs in-process: no server-side limit. BigQuery has no session limit; cap its
+    # cost with the URL's maximum_bytes_billed (README, "Scaling out").
+    return []
 
 
 def _table_names(engine: Engine, schema: str | None) -> dict[str, str]:
