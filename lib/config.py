@@ -251,6 +251,12 @@ def _unwrap(ann, node):
     return ann
 
 
+def suggest(word, options) -> str | None:
+    """'did you mean X?' for the closest of options, the hint of every config file's errors."""
+    close = difflib.get_close_matches(str(word), list(options), n=1, cutoff=0.5)
+    return f"did you mean {close[0]!r}?" if close else None
+
+
 def _did_you_mean(word: str, options) -> str:
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""

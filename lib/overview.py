@@ -4,9 +4,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import pandas as pd
-import sqlalchemy as sa
-
 from lib.issues import Issue
 from lib.schema import TABS
 from lib.store import Store, utcnow

@@ -5,7 +5,7 @@ types, keys and cross-tab references from here, so the template lives in one pla
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 
 

@@ -24,7 +24,6 @@ import math
 import shutil
 import textwrap
 
-import pandas as pd
 import pytest
 
 from lib import ROOT

@@ -17,7 +17,7 @@ from lib.config import sources_for_data
 from lib.export import csv_bytes, xlsx_bytes
 from lib.metrics import Request, load_catalog, run
 from lib.store import load_store
-from tests.apptest import run_page, signed_in_app, texts, use_auth
+from tests.apptest import run_page, signed_in_app, use_auth
 
 GOLDEN = ROOT / "tests" / "fixtures" / "golden"
 XSS = '<img src=x onerror="alert(1)"><script>alert(2)</script>'

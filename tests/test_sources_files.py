@@ -3,7 +3,6 @@ import datetime as dt
 import shutil
 
 import openpyxl
-import pytest
 
 from lib.config import sources_for_data
 from lib.store import StoreHolder, load_store

@@ -7,7 +7,6 @@ once with the file, the key path and what to do.
 """
 from __future__ import annotations
 
-import difflib
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -15,7 +14,7 @@ from typing import Literal
 from pydantic import Field
 
 from lib.access import ROLES
-from lib.config import CONFIG_DIR, Strict, display_path, load_yaml_model
+from lib.config import CONFIG_DIR, Strict, display_path, load_yaml_model, suggest
 from lib.issues import ConfigError, Issue
 
 APPRAISAL_FILE = CONFIG_DIR / "appraisal.yaml"
@@ -134,10 +133,6 @@ class AppraisalConfig(Strict):
 # rules across keys: each takes the validated model and returns issues (key without file)
 
 
-def _suggest(word: str, options) -> str | None:
-    close = difflib.get_close_matches(str(word), list(options), n=1, cutoff=0.5)
-    return f"did you mean {close[0]!r}?" if close else None
-
 
 def rule_weights_add_up_to_100(cfg: AppraisalConfig) -> list[Issue]:
     total = sum(ind.weight for ind in cfg.indicators.values())
@@ -191,7 +186,7 @@ def rule_grade_bands_in_order(cfg: AppraisalConfig) -> list[Issue]:
                                          f"{bands[i - 1].grade}", key=f"{key}.bonus_multiplier"))
     if cfg.veto_grade not in seen:
         issues.append(Issue("error", f"veto_grade {cfg.veto_grade!r} is not one of the grades", key="veto_grade",
-                            hint=_suggest(cfg.veto_grade, seen) or "grades: " + ", ".join(b.grade for b in bands)))
+                            hint=suggest(cfg.veto_grade, seen) or "grades: " + ", ".join(b.grade for b in bands)))
     return issues
 
 
@@ -227,11 +222,11 @@ def rule_names_refer_to_known_things(cfg: AppraisalConfig) -> list[Issue]:
     for i, role in enumerate(cfg.calibration.committee_roles):
         if role not in ROLES:
             issues.append(Issue("error", f"unknown role {role!r}", key=f"calibration.committee_roles[{i}]",
-                                hint=_suggest(role, ROLES) or "roles: " + ", ".join(ROLES)))
+                                hint=suggest(role, ROLES) or "roles: " + ", ".join(ROLES)))
     award = cfg.awards.innovation
     if award not in cfg.indicators:
         issues.append(Issue("error", f"unknown indicator {award!r}", key="awards.innovation",
-                            hint=_suggest(award, cfg.indicators) or "indicators: " + ", ".join(cfg.indicators)))
+                            hint=suggest(award, cfg.indicators) or "indicators: " + ", ".join(cfg.indicators)))
     elif cfg.indicators[award].quantitative or "quarter" not in cfg.indicators[award].cycles:
         issues.append(Issue("error", f"{award} is not a qualitative indicator scored per quarter, so it cannot "
                                      "give the quarter's award", key="awards.innovation",

@@ -6,13 +6,12 @@ is checked on the raw YAML so every problem is listed at once with a "did you me
 """
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from lib.config import CONFIG_DIR, load_yaml_model
+from lib.config import CONFIG_DIR, load_yaml_model, suggest
 from lib.issues import ConfigError, Issue
 from lib.schema import TABS
 
@@ -115,10 +114,6 @@ class CockpitConfig(Strict):
 # checks against the other config files, on the raw YAML
 
 
-def _suggest(word, options) -> str | None:
-    close = difflib.get_close_matches(str(word), list(options), n=1, cutoff=0.5)
-    return f"did you mean {close[0]!r}?" if close else None
-
 
 def _cross_checks(data, file: str) -> list[Issue]:
     if not isinstance(data, dict):
@@ -138,7 +133,7 @@ def _cross_checks(data, file: str) -> list[Issue]:
             name = tile.get(part)
             if name is not None and name not in catalog:
                 issues.append(Issue("error", f"unknown metric {name!r}", source=file, key=f"tiles[{i}].{part}",
-                                    hint=_suggest(name, catalog.metrics) or "see config/metrics.yaml"))
+                                    hint=suggest(name, catalog.metrics) or "see config/metrics.yaml"))
         if tile.get("kind") == "attainment" and tile.get("metric") in catalog and \
                 catalog[tile["metric"]].direction == "neutral":
             issues.append(Issue("error", f"{tile['metric']} has no direction, so it has no status against a target",
@@ -151,7 +146,7 @@ def _cross_checks(data, file: str) -> list[Issue]:
         for i, dim in enumerate((data.get(section) or {}).get(field) or []):
             if dim not in dims:
                 issues.append(Issue("error", f"unknown dimension {dim!r} of marketing_daily", source=file,
-                                    key=f"{section}.{field}[{i}]", hint=_suggest(dim, dims) or
+                                    key=f"{section}.{field}[{i}]", hint=suggest(dim, dims) or
                                     "dimensions: " + ", ".join(sorted(dims))))
     issues += _channel_checks((data.get("budget") or {}).get("channel_categories"), file)
     return issues

@@ -17,7 +17,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from lib.metrics.compiler import (MONTH, PERIOD, CompiledQuery, Request, RequestError, check_request, compile_tab,
+from lib.metrics.compiler import (CompiledQuery, Request, RequestError, check_request, compile_tab,
                                   describe, spreads_over_days)
 from lib.metrics.expr import divide
 from lib.metrics.grains import label_of, parse_period, previous_range, year_ago_range

@@ -8,7 +8,6 @@ key path and the closest valid name.
 """
 from __future__ import annotations
 
-import difflib
 from enum import Enum
 from functools import cached_property
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-from lib.config import CONFIG_DIR, load_yaml_model
+from lib.config import CONFIG_DIR, load_yaml_model, suggest
 from lib.issues import ConfigError, Issue
 from lib.metrics.expr import Expr, ExprError, parse
 from lib.schema import TABS, Kind
@@ -208,10 +207,6 @@ class Catalog(Strict):
 # rules across metrics: each returns issues (key path without the file)
 
 
-def _suggest(word: str, options) -> str | None:
-    close = difflib.get_close_matches(str(word), list(options), n=1, cutoff=0.5)
-    return f"did you mean {close[0]!r}?" if close else None
-
 
 def rule_base_metrics_name_tab_and_column(cat: Catalog) -> list[Issue]:
     issues = []
@@ -220,13 +215,13 @@ def rule_base_metrics_name_tab_and_column(cat: Catalog) -> list[Issue]:
         if not m.kind.is_base:
             continue
         if m.tab not in TABS:
-            issues.append(Issue("error", f"unknown tab {m.tab!r}", key=f"{key}.tab", hint=_suggest(m.tab, TABS)))
+            issues.append(Issue("error", f"unknown tab {m.tab!r}", key=f"{key}.tab", hint=suggest(m.tab, TABS)))
             continue
         columns = TABS[m.tab].column_names
         needs_column = m.kind is not Aggregation.COUNT
         if needs_column and m.column not in columns:
             issues.append(Issue("error", f"unknown column {m.column!r} in tab {m.tab}", key=f"{key}.column",
-                                hint=_suggest(m.column, columns)))
+                                hint=suggest(m.column, columns)))
         elif needs_column and m.kind in (Aggregation.SUM, Aggregation.AVG) and \
                 TABS[m.tab].column(m.column).kind is not Kind.NUMBER:
             issues.append(Issue("error", f"{m.kind.value} needs a number column; {m.column} is not",
@@ -235,11 +230,11 @@ def rule_base_metrics_name_tab_and_column(cat: Catalog) -> list[Issue]:
         if time not in columns or TABS[m.tab].column(time).kind not in _TIME_KINDS:
             dates = [c.name for c in TABS[m.tab].columns if c.kind in _TIME_KINDS]
             issues.append(Issue("error", f"time column {time!r} is not a date column of tab {m.tab}",
-                                key=f"{key}.time", hint=_suggest(time, dates) or f"date columns: {', '.join(dates) or 'none'}"))
+                                key=f"{key}.time", hint=suggest(time, dates) or f"date columns: {', '.join(dates) or 'none'}"))
         for i, cond in enumerate(m.filter):
             if cond.column not in columns:
                 issues.append(Issue("error", f"unknown column {cond.column!r} in tab {m.tab}",
-                                    key=f"{key}.filter[{i}].column", hint=_suggest(cond.column, columns)))
+                                    key=f"{key}.filter[{i}].column", hint=suggest(cond.column, columns)))
     return issues
 
 
@@ -254,7 +249,7 @@ def rule_formulas_refer_to_metrics(cat: Catalog) -> list[Issue]:
                     issues.append(Issue("error", f"a ratio needs a {part}", key=f"{key}.{part}"))
                 elif ref not in cat.metrics:
                     issues.append(Issue("error", f"refers to missing metric {ref!r}", key=f"{key}.{part}",
-                                        hint=_suggest(ref, cat.metrics)))
+                                        hint=suggest(ref, cat.metrics)))
         elif m.kind is Aggregation.DERIVED:
             if not m.expr:
                 issues.append(Issue("error", "a derived metric needs an expr", key=f"{key}.expr"))
@@ -267,7 +262,7 @@ def rule_formulas_refer_to_metrics(cat: Catalog) -> list[Issue]:
             for ref in refs:
                 if ref not in cat.metrics:
                     issues.append(Issue("error", f"refers to missing metric {ref!r}", key=f"{key}.expr",
-                                        hint=_suggest(ref, cat.metrics)))
+                                        hint=suggest(ref, cat.metrics)))
     return issues
 
 

@@ -20,15 +20,13 @@ from lib.channels.compare import COMPARE_METRICS, comparison_period, period_comp
 from lib.channels.config import CHANNELS_FILE, ChannelsConfig, load_channels_config
 from lib.channels.table import LTV_COLUMNS, SHARES, TABLE_METRICS, ChannelTable, channel_table, funnel, ltv_columns
 from lib.i18n import t
-from lib.issues import ConfigError
 from lib.metrics import Request, run
 from lib.metrics.format import change as format_change
 from lib.metrics.format import value as format_value
 from lib.metrics.spec import METRICS_FILE, Catalog, load_catalog
 from lib.periods import Period
 from lib.store import Store
-from lib.ui import filters
-from lib.ui.widgets import show_issues
+from lib.ui import filters, state
 
 TTL = 300
 DRILL_CHART_KEY = "channels_efficiency_chart"
@@ -57,12 +55,8 @@ def _config(mtime: float, metrics_mtime: float) -> ChannelsConfig:
 def catalog_and_config(lang: str) -> tuple[Catalog, ChannelsConfig]:
     """The metric catalogue and config/channels.yaml, re-read when a file changes; a page
     with an invalid config lists every problem and stops."""
-    try:
-        return _catalog(_mtime(METRICS_FILE)), _config(_mtime(CHANNELS_FILE), _mtime(METRICS_FILE))
-    except ConfigError as exc:
-        st.error(t("app.config_invalid", lang))
-        show_issues(exc.issues, lang)
-        st.stop()
+    return state.loaded_or_stop(
+        lambda: (_catalog(_mtime(METRICS_FILE)), _config(_mtime(CHANNELS_FILE), _mtime(METRICS_FILE))), lang)
 
 
 @st.cache_data(ttl=TTL, max_entries=32, show_spinner=False)

@@ -17,13 +17,12 @@ from lib.cockpit import compare as compare_lib, tiles as tiles_lib, why as why_l
 from lib.cockpit.config import COCKPIT_FILE, CockpitConfig, load_cockpit_config
 from lib.cockpit.text import short_value
 from lib.i18n import t
-from lib.issues import ConfigError
 from lib.metrics import RequestError, load_catalog
 from lib.metrics.format import change as format_change, explain_sentence, value as format_value
 from lib.metrics.spec import METRICS_FILE, Catalog
 from lib.periods import Period
 from lib.store import MissingTabError, Store
-from lib.ui import filters
+from lib.ui import filters, state
 from lib.ui.filters import Selection, md_escape
 
 TTL = 300
@@ -48,14 +47,7 @@ def _configs(key: tuple[float, float]) -> tuple[Catalog, CockpitConfig]:
 
 def configs_or_stop(lang: str) -> tuple[Catalog, CockpitConfig]:
     """The metric catalogue and config/cockpit.yaml, or their problems and a stopped page."""
-    from lib.ui.widgets import show_issues
-
-    try:
-        return _configs(_config_key())
-    except ConfigError as exc:
-        st.error(t("app.config_invalid", lang))
-        show_issues(exc.issues, lang)
-        st.stop()
+    return state.loaded_or_stop(lambda: _configs(_config_key()), lang)
 
 
 def _ctx():

@@ -14,9 +14,9 @@ from lib.customers import abtest, break_even, cohorts as cohort_lib, ltv as ltv_
 from lib.customers.config import CustomersConfig, load_customers_config
 from lib.customers.data import Scope, latest_order_date
 from lib.i18n import t
-from lib.issues import ConfigError
 from lib.schema import describe_tab
 from lib.store import Store
+from lib.ui import state
 
 TTL = 300
 PREVIEW_ROWS = 50
@@ -50,14 +50,7 @@ def table_height(rows: int, cap: int = 640) -> int:
 
 
 def config_or_stop(lang: str) -> CustomersConfig:
-    from lib.ui.widgets import show_issues
-
-    try:
-        return load_customers_config()
-    except ConfigError as exc:
-        st.error(t("app.config_invalid", lang))
-        show_issues(exc.issues, lang)
-        st.stop()
+    return state.loaded_or_stop(load_customers_config, lang)
 
 
 @st.cache_resource(ttl=TTL, show_spinner=False)

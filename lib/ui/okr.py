@@ -18,7 +18,6 @@ import streamlit as st
 
 from lib import fmt
 from lib.i18n import t
-from lib.issues import ConfigError
 from lib.metrics import load_catalog
 from lib.okr import (OkrConfig, OkrReport, checkin_rows, default_as_of, default_quarter, load_okr_config,
                      metric_weekly, okr_report, quarter_range, quarters, reference_date)
@@ -27,7 +26,7 @@ from lib.okr.engine import KeyResultProgress, ObjectiveProgress
 from lib.okr.rules import weekly_last
 from lib.store import Store
 from lib.ui import state
-from lib.ui.widgets import page_link, show_issues
+from lib.ui.widgets import page_link
 
 BADGE_COLOURS = {"done": "blue", "on_track": "green", "at_risk": "orange", "off_track": "red",
                  "not_started": "gray"}
@@ -59,19 +58,12 @@ def _catalog():
 
 def config_or_stop(lang: str) -> tuple[OkrConfig, object]:
     """config/okr.yaml and the metric catalogue, or their problems and a stopped page."""
-    try:
-        return load_okr_config(), _catalog()
-    except ConfigError as exc:
-        st.error(t("app.config_invalid", lang))
-        show_issues(exc.issues, lang)
-        st.stop()
+    return state.loaded_or_stop(lambda: (load_okr_config(), _catalog()), lang)
 
 
 def store_after_write() -> Store:
     """The store; read again at once after this session wrote a check-in, so it shows."""
-    if st.session_state.pop(REFRESH, False):
-        return state.get_store(force=True)
-    return state.store_or_stop()
+    return state.store_after_write(REFRESH)
 
 
 @st.cache_data(ttl=600, max_entries=16, show_spinner=False)

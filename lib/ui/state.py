@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Callable, TypeVar
 
 import streamlit as st
 
@@ -18,6 +19,7 @@ from lib.i18n import DEFAULT_LANG, LANGS, t
 from lib.store import Store, StoreHolder
 
 LANG_KEY = "lang"
+T = TypeVar("T")
 
 
 def _run_inside_the_frame() -> None:
@@ -89,17 +91,32 @@ def get_store(force: bool = False) -> Store:
         return holder().get(force=force)
 
 
-def store_or_stop() -> Store:
-    """The store, or a list of config problems and a stopped page when the config is invalid."""
+def loaded_or_stop(load: Callable[[], T], page_lang: str | None = None) -> T:
+    """What load() returns (a config, the store), or, when a config file is invalid, every
+    problem it has listed on the page and the page stopped."""
     from lib.issues import ConfigError
     from lib.ui.widgets import show_issues
 
     try:
-        return get_store()
+        return load()
     except ConfigError as exc:
-        st.error(t("app.config_invalid", lang()))
-        show_issues(exc.issues, lang())
+        shown_in = page_lang or lang()
+        st.error(t("app.config_invalid", shown_in))
+        show_issues(exc.issues, shown_in)
         st.stop()
+
+
+def store_or_stop() -> Store:
+    """The store, or a list of config problems and a stopped page when the config is invalid."""
+    return loaded_or_stop(get_store)
+
+
+def store_after_write(flag: str) -> Store:
+    """The store; read again at once when this session has just written a row (a check-in,
+    an action) and set `flag`, so the new row shows."""
+    if st.session_state.pop(flag, False):
+        return loaded_or_stop(lambda: get_store(force=True))
+    return store_or_stop()
 
 
 VIEWER_KEY = "viewer"  # set by lib.ui.auth.enter on every run of app.py

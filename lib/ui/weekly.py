@@ -22,14 +22,12 @@ from lib.appraisal.config import APPRAISAL_FILE
 from lib.channels.config import CHANNELS_FILE
 from lib.cockpit.config import COCKPIT_FILE
 from lib.i18n import t
-from lib.issues import ConfigError
 from lib.metrics.spec import METRICS_FILE
 from lib.okr.config import OKR_FILE
 from lib.periods import Period
 from lib.store import Store
 from lib.ui import state
 from lib.ui.filters import md_escape
-from lib.ui.widgets import show_issues
 from lib.weekly import charts, content, new_action, report, slides as slide_rules
 from lib.weekly import config as weekly_config
 from lib.weekly.review import Configs, WeeklyReview, build_review, load_configs, week_choices
@@ -65,19 +63,12 @@ def _configs(key: tuple) -> Configs:
 
 def configs_or_stop(lang: str) -> Configs:
     """Every config the review reads, or their problems and a stopped page."""
-    try:
-        return _configs(_config_key())
-    except ConfigError as exc:
-        st.error(t("app.config_invalid", lang))
-        show_issues(exc.issues, lang)
-        st.stop()
+    return state.loaded_or_stop(lambda: _configs(_config_key()), lang)
 
 
 def store_after_write() -> Store:
     """The store; read again at once after this session wrote an action, so it shows."""
-    if st.session_state.pop(REFRESH, False):
-        return state.get_store(force=True)
-    return state.store_or_stop()
+    return state.store_after_write(REFRESH)
 
 
 @st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)

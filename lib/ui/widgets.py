@@ -57,7 +57,8 @@ def issues_frame(issues: list[Issue], lang: str) -> pd.DataFrame:
             t("col.column", lang): i.column or i.key or "",
             t("col.value", lang): "" if i.value is None else str(i.value),
             t("col.problem", lang): i.message,
-            t("col.expected", lang): i.expected or "",
+            # what would be accepted, and the hint (did you mean ...?) that config errors carry
+            t("col.expected", lang): " · ".join(x for x in (i.expected, i.hint) if x),
         }
         for i in issues
     ])

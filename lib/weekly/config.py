@@ -6,12 +6,11 @@ listed at once with its key path and a "did you mean".
 """
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 from pydantic import Field
 
-from lib.config import CONFIG_DIR, Strict, load_yaml_model
+from lib.config import CONFIG_DIR, Strict, load_yaml_model, suggest
 from lib.issues import ConfigError, Issue
 
 WEEKLY_FILE = CONFIG_DIR / "weekly.yaml"
@@ -37,10 +36,6 @@ class WeeklyConfig(Strict):
     actions: ActionsConfig = ActionsConfig()
 
 
-def _suggest(word, options) -> str | None:
-    close = difflib.get_close_matches(str(word), list(options), n=1, cutoff=0.5)
-    return f"did you mean {close[0]!r}?" if close else None
-
 
 def _cross_checks(data, file: str) -> list[Issue]:
     if not isinstance(data, dict):
@@ -52,7 +47,7 @@ def _cross_checks(data, file: str) -> list[Issue]:
         for i, name in enumerate(slides):
             if name not in SLIDES:
                 issues.append(Issue("error", f"unknown slide {name!r}", source=file, key=f"slides[{i}]",
-                                    hint=_suggest(name, SLIDES) or "slides: " + ", ".join(SLIDES)))
+                                    hint=suggest(name, SLIDES) or "slides: " + ", ".join(SLIDES)))
             elif name in seen:
                 issues.append(Issue("error", f"slide {name!r} is listed twice", source=file, key=f"slides[{i}]",
                                     hint="each slide is shown once; remove one of them"))
@@ -74,7 +69,7 @@ def _dimension_check(by, file: str) -> list[Issue]:
     if by in dims:
         return []
     return [Issue("error", f"unknown dimension {by!r} of marketing_daily", source=file, key="why.by",
-                  hint=_suggest(by, dims) or "dimensions: " + ", ".join(sorted(dims)))]
+                  hint=suggest(by, dims) or "dimensions: " + ", ".join(sorted(dims)))]
 
 
 def load_weekly_config(path: Path | None = None) -> WeeklyConfig:
