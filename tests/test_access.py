@@ -281,6 +281,10 @@ def test_demo_users_refuse_to_start_outside_demo_mode_and_sign_in_in_demo_mode(m
     assert at.info[0].value.startswith("Demo mode: sign in as one of the sample data's users below.")
     demo_users = at.dataframe[0].value
     assert list(demo_users["Username"]) == ["e001", "e002", "e004", "e012", "e021", "admin", "meeting"]
+    sees = dict(zip(demo_users["Username"], demo_users["Sees"]))  # which account to try for what
+    assert sees["e012"] == "the dashboards; only their own appraisal"
+    assert sees["e002"] == "every page; appraisals of their own department"
+    assert sees["meeting"] == "cockpit, channels, OKRs, weekly review; no personal data"
     sign_in(at, "E001", "demo-e001")  # the form matches names in lower case
     assert is_signed_in(at)
     assert f"Signed in as {plain('<script>alert(1)</script>')} · Director" in [c.value for c in at.caption]

@@ -6,7 +6,6 @@ STRINGS = {
     "auth.sign_in": {"en": "Sign in", "zh": "登录"},
     "auth.sign_out": {"en": "Sign out", "zh": "退出登录"},
     "auth.role": {"en": "Role", "zh": "角色"},
-    "auth.name": {"en": "Name", "zh": "姓名"},
     "auth.employee_id": {"en": "Employee ID", "zh": "员工编号"},
     # One message for a wrong password and an unknown username: no hint that a name exists.
     "auth.wrong": {"en": "Username or password is incorrect.", "zh": "用户名或密码错误。"},
@@ -42,4 +41,13 @@ STRINGS = {
     "auth.role.staff": {"en": "Staff", "zh": "员工"},
     "auth.role.viewer": {"en": "Meeting-room screen", "zh": "会议室大屏"},
     "auth.role.none": {"en": "No role", "zh": "无角色"},
+    # What each demo account shows, on the login page of demo mode (lib/access.py decides).
+    "auth.sees": {"en": "Sees", "zh": "可见范围"},
+    "auth.sees.admin": {"en": "every page and every appraisal row, data quality", "zh": "全部页面和全部考核数据，含数据质量"},
+    "auth.sees.director": {"en": "every page and every appraisal row", "zh": "全部页面和全部考核数据"},
+    "auth.sees.manager": {"en": "every page; appraisals of their own department", "zh": "全部页面；本部门的考核数据"},
+    "auth.sees.staff": {"en": "the dashboards; only their own appraisal", "zh": "各看板；仅本人的考核数据"},
+    "auth.sees.viewer": {"en": "cockpit, channels, OKRs, weekly review; no personal data",
+                         "zh": "驾驶舱、渠道、OKR、周会；无个人数据"},
+    "auth.sees.none": {"en": "nothing", "zh": "无"},
 }

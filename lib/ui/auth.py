@@ -308,7 +308,7 @@ def _demo_users(setup: Setup, lang: str) -> None:
     st.dataframe(pd.DataFrame([
         {t("auth.username", lang): name, t("auth.password", lang): f"demo-{name}",
          t("auth.role", lang): role_label(user.role, lang), t("auth.employee_id", lang): user.employee_id or "",
-         t("auth.name", lang): user.name or ""}
+         t("auth.sees", lang): t(f"auth.sees.{user.role if user.role in auth.ROLES else 'none'}", lang)}
         for name, user in demo.items()
     ]), hide_index=True)
 
