@@ -43,7 +43,7 @@ STRINGS = {
     "auth.role.none": {"en": "No role", "zh": "无角色"},
     # What each demo account shows, on the login page of demo mode (lib/access.py decides).
     "auth.sees": {"en": "Sees", "zh": "可见范围"},
-    "auth.sees.admin": {"en": "every page and every appraisal row, data quality", "zh": "全部页面和全部考核数据，含数据质量"},
+    "auth.sees.admin": {"en": "every page and every appraisal row", "zh": "全部页面和全部考核数据"},
     "auth.sees.director": {"en": "every page and every appraisal row", "zh": "全部页面和全部考核数据"},
     "auth.sees.manager": {"en": "every page; appraisals of their own department", "zh": "全部页面；本部门的考核数据"},
     "auth.sees.staff": {"en": "the dashboards; only their own appraisal", "zh": "各看板；仅本人的考核数据"},
