@@ -106,7 +106,7 @@ def main() -> None:
     started = time.perf_counter()
     attribute(store, start=dt.date(2026, 6, 1), end=dt.date(2026, 6, 30))
     month = time.perf_counter() - started
-    print(f"\n| run | journeys | touches | time |\n|---|---:|---:|---:|")
+    print("\n| run | journeys | touches | time |\n|---|---:|---:|---:|")
     print(f"| all six models, every journey | {result.journeys:,} | {result.touches:,} | {every:.2f} s |")
     print(f"| all six models, journeys ending in one month | | | {month:.2f} s |")
     print(f"\nconverted journeys: {result.converted:,}; peak memory: "

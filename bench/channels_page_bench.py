@@ -16,14 +16,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
-import sys
-import tempfile
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import pagebench
 
 
 def main() -> None:
@@ -33,33 +27,16 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
 
-    folder = tempfile.mkdtemp(prefix="cockpit-channels-bench-")
-    path = os.path.join(folder, "bench.duckdb")
-    started = time.perf_counter()
-    subprocess.run([sys.executable, str(ROOT / "bench" / "metrics_bench.py"), "--rows", str(args.rows),
-                    "--generate-only", path], check=True)
-    subprocess.run([sys.executable, str(ROOT / "bench" / "attribution_bench.py"), "--journeys",
-                    str(args.journeys), "--generate-only", path], check=True, capture_output=True)
-    print(f"generated {args.rows:,} daily rows and {args.journeys:,} journeys in "
-          f"{time.perf_counter() - started:.1f} s")
-
-    os.environ["COCKPIT_DATA"] = f"duckdb:///{path}"
+    db = pagebench.generate(args.rows, "cockpit-channels-bench-", journeys=args.journeys)
+    os.environ["COCKPIT_DATA"] = f"duckdb:///{db}"  # every tab from the file
     import streamlit as st
-    from streamlit.testing.v1 import AppTest
 
     from lib.i18n import t
     from lib.ui.channels import SECTIONS, TAB_KEY
 
-    def render(section: str = "table") -> tuple[float, AppTest]:
-        at = AppTest.from_file(str(ROOT / "pages" / "channels.py"), default_timeout=300)
-        at.session_state["lang"] = "en"
-        at.session_state[TAB_KEY] = t(f"channels.tab.{section}", "en")
-        begin = time.perf_counter()
-        at.run()
-        elapsed = time.perf_counter() - begin
-        if at.exception:
-            raise SystemExit(f"the page failed: {[e.value for e in at.exception]}")
-        return elapsed, at
+    def render(section: str = "table") -> tuple[float, object]:
+        at = pagebench.page("channels", {TAB_KEY: t(f"channels.tab.{section}", "en")})
+        return pagebench.run(at), at
 
     first, _ = render()  # loads the store (cache_resource) and fills the caches
     cold = []
@@ -69,9 +46,7 @@ def main() -> None:
     elapsed, at = render()
     cached = []
     for _ in range(args.repeat):
-        begin = time.perf_counter()
-        at.run()
-        cached.append(time.perf_counter() - begin)
+        cached.append(pagebench.run(at))
     print("\n| run | time |\n|---|---:|")
     print(f"| first visit: store load (schema, row checks) + page | {first:.2f} s |")
     print(f"| page, cold cache (best of {args.repeat}) | {min(cold):.2f} s |")

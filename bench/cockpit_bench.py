@@ -12,15 +12,8 @@ Targets from issue 4: cold at most 2 s, cached at most 0.3 s. Not part of the te
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
-import sys
-import tempfile
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import pagebench
 
 
 def main() -> None:
@@ -29,43 +22,17 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
 
-    folder = Path(tempfile.mkdtemp(prefix="cockpit-page-bench-"))
-    db = folder / "bench.duckdb"
-    started = time.perf_counter()
-    subprocess.run([sys.executable, str(ROOT / "bench" / "metrics_bench.py"), "--rows", str(args.rows),
-                    "--generate-only", str(db)], check=True)
-    print(f"generated {args.rows:,} rows in {time.perf_counter() - started:.1f} s")
-    sources = folder / "sources.yaml"
-    sources.write_text(f"""
-default: sample
-sources:
-  sample: {{kind: csv, path: {ROOT / 'sample_data' / 'csv'}}}
-  bench: {{kind: sql, url: "duckdb:///{db}"}}
-tabs: {{marketing_daily: bench}}
-""", encoding="utf-8")
-    os.environ["COCKPIT_SOURCES"] = str(sources)
-    os.environ.pop("COCKPIT_DATA", None)
-
+    pagebench.read_big_tabs_from(pagebench.generate(args.rows, "cockpit-page-bench-"))
     import streamlit as st
-    from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(ROOT / "pages" / "cockpit.py"), default_timeout=600)
-    at.session_state["lang"] = "en"
-    started = time.perf_counter()
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    print(f"first run (loads and checks the store, then renders): {time.perf_counter() - started:.2f} s")
+    at = pagebench.page("cockpit")
+    print(f"first run (loads and checks the store, then renders): {pagebench.run(at):.2f} s")
 
     cold, cached = [], []
     for _ in range(args.repeat):
         st.cache_data.clear()
-        started = time.perf_counter()
-        at.run()
-        cold.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        at.run()
-        cached.append(time.perf_counter() - started)
-        assert not at.exception, [e.value for e in at.exception]
+        cold.append(pagebench.run(at))
+        cached.append(pagebench.run(at))
     spend = next(m.value for m in at.metric if m.label.endswith("Spend"))
     print(f"\n| rows | cold cache (best of {args.repeat}) | cached rerun (best of {args.repeat}) | spend tile |")
     print("|---:|---:|---:|---:|")

@@ -14,14 +14,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import pagebench
 
 
 def main() -> None:
@@ -30,25 +26,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
 
-    folder = Path(tempfile.mkdtemp(prefix="weekly-bench-"))
-    db = folder / "bench.duckdb"
-    started = time.perf_counter()
-    subprocess.run([sys.executable, str(ROOT / "bench" / "metrics_bench.py"), "--rows", str(args.rows),
-                    "--generate-only", str(db)], check=True)
-    print(f"generated {args.rows:,} rows in {time.perf_counter() - started:.1f} s")
-    sources = folder / "sources.yaml"
-    sources.write_text(f"""
-default: sample
-sources:
-  sample: {{kind: csv, path: {ROOT / 'sample_data' / 'csv'}}}
-  bench: {{kind: sql, url: "duckdb:///{db}"}}
-tabs: {{marketing_daily: bench}}
-""", encoding="utf-8")
-    os.environ["COCKPIT_SOURCES"] = str(sources)
-    os.environ.pop("COCKPIT_DATA", None)
-
+    pagebench.read_big_tabs_from(pagebench.generate(args.rows, "weekly-bench-"))
     import streamlit as st
-    from streamlit.testing.v1 import AppTest
 
     from lib.access import Viewer
     from lib.config import load_sources
@@ -56,23 +35,14 @@ tabs: {{marketing_daily: bench}}
     from lib.weekly.report import report_bytes
     from lib.weekly.review import build_review, default_week, load_configs
 
-    at = AppTest.from_file(str(ROOT / "pages" / "weekly.py"), default_timeout=600)
-    at.session_state["lang"] = "en"
-    at.session_state["viewer"] = Viewer("boss", "director", "E001")
-    started = time.perf_counter()
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    print(f"first run (loads and checks the store, then renders): {time.perf_counter() - started:.2f} s")
+    at = pagebench.page("weekly")
+    print(f"first run (loads and checks the store, then renders): {pagebench.run(at):.2f} s")
 
     cold, cached, step = [], [], []
     for _ in range(args.repeat):
         st.cache_data.clear()
-        started = time.perf_counter()
-        at.run()
-        cold.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        at.run()
-        cached.append(time.perf_counter() - started)
+        cold.append(pagebench.run(at))
+        cached.append(pagebench.run(at))
         started = time.perf_counter()
         at.button(key="weekly.next").click().run()
         step.append(time.perf_counter() - started)

@@ -12,6 +12,7 @@ import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -94,6 +95,11 @@ def sign_in(page, url: str, username: str, password: str | None = None) -> None:
 
     page.goto(url)
     fill_login_form(page, username, f"demo-{username}" if password is None else password)
+    # The root URL then switches to the role's first page (a history.pushState in the
+    # browser). A page.goto started before that lands can be cancelled by it, leaving the
+    # browser on the first page: wait until the app has arrived there.
+    page.wait_for_url(lambda address: urlparse(address).path.strip("/") != "", timeout=60000)
+    wait_for_streamlit(page)
 
 
 def screenshot(page, url: str, name: str) -> Path:
