@@ -14,6 +14,7 @@ from lib import dimensions
 from lib.i18n import t
 from lib.periods import PICKABLE_GRAINS, Period, choices
 from lib.store import Store
+from lib.ui.widgets import plain as md_escape  # noqa: F401 (sheet text in button labels, st.markdown)
 
 GRAIN_KEY, PERIOD_KEY, DRILL_KEY = "f_grain", "f_period", "f_drill"
 
@@ -101,13 +102,6 @@ def breadcrumb(lang: str, key: str = "crumb") -> None:
                    on_click=undrill, args=(depth,), disabled=depth == len(path))
 
 
-_MD_SPECIAL = "\\`*_{}[]<>()#+-.!|~$:"
-
-
-def md_escape(text) -> str:
-    """Sheet text shown where Streamlit reads markdown (button labels, st.markdown): every
-    markdown character escaped, so a cell is always shown as typed."""
-    return "".join("\\" + c if c in _MD_SPECIAL else c for c in str(text))
 
 
 def _remember(key: str):

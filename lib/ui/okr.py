@@ -8,9 +8,6 @@ through Markdown, or inside st.dataframe.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import re
-import uuid
 
 import altair as alt
 import pandas as pd
@@ -25,8 +22,8 @@ from lib.okr import format as okr_fmt
 from lib.okr.engine import KeyResultProgress, ObjectiveProgress
 from lib.okr.rules import weekly_last
 from lib.store import Store
-from lib.ui import state
-from lib.ui.widgets import page_link
+from lib.ui import state, writeform
+from lib.ui.widgets import page_link, plain
 
 BADGE_COLOURS = {"done": "blue", "on_track": "green", "at_risk": "orange", "off_track": "red",
                  "not_started": "gray"}
@@ -34,13 +31,9 @@ CHART_COLOURS = {"done": "#1c83e1", "on_track": "#21c354", "at_risk": "#ff8700",
                  "not_started": "#a3a8b8"}
 REFRESH, FLASH, SHOW_DATE, NONCE = "okr.refresh", "okr.flash", "okr.show_date", "okr.nonce"
 AXIS_WIDTH = 48  # y-axis room in the burn-up and confidence charts, so their x axes line up
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^&])")
-
-
 def md_escape(text) -> str:
-    """Sheet text for st.markdown: every Markdown character escaped, lines joined, so
-    `**x**`, `[a](javascript:…)` or `<b>` show exactly as typed."""
-    return _MARKDOWN.sub(r"\\\1", " ".join(str(text).split()))
+    """Sheet text for st.markdown, on one line (a title typed over two lines stays one)."""
+    return plain(" ".join(str(text).split()))
 
 
 def status_label(status: str, lang: str) -> str:
@@ -437,7 +430,7 @@ def checkin_form(store: Store, rep: OkrReport, lang: str) -> None:
     config = state.holder().config
     source = config.source_of("checkins")
     st.caption(t("okr.form.where", lang, source=source))
-    _show_flash(lang)
+    writeform.show_flash(FLASH)
     keys = _form_keys(rep.quarter)
     if keys["kr"] in st.session_state and st.session_state[keys["kr"]] not in krs:
         del st.session_state[keys["kr"]]  # the KR is gone after a reload
@@ -463,22 +456,13 @@ def checkin_form(store: Store, rep: OkrReport, lang: str) -> None:
 
 def submission_token(row: dict) -> str:
     """The same check-in from the same session gives the same token, so it is written once."""
-    nonce = st.session_state.setdefault(NONCE, uuid.uuid4().hex)
-    text = "|".join(f"{k}={row[k]}" for k in sorted(row))
-    return hashlib.sha256(f"{nonce}|{text}".encode()).hexdigest()
+    return writeform.submission_token("|".join(f"{k}={row[k]}" for k in sorted(row)), NONCE)
 
 
 def _save(store: Store, rep: OkrReport, row: dict, kr: KeyResultProgress, lang: str) -> None:
-    from lib.writeback import WriteError, append_row
-
-    holder = state.holder()
-    try:
-        with st.spinner(t("okr.form.saving", lang)):
-            result = append_row(holder.config, "checkins", row, submission_token(row), store=store,
-                                gsheet_credentials=holder.gsheet_credentials)
-    except WriteError as exc:
-        # the fields keep their text; the reason may quote the sheet, so it is escaped
-        st.error(md_escape(t("okr.form.failed", lang, reason=str(exc))), icon="⛔")
+    result = writeform.append(store, "checkins", row, submission_token(row), t("okr.form.saving", lang),
+                              lambda reason: t("okr.form.failed", lang, reason=reason))
+    if result is None:
         return
     shown = okr_fmt.kr_value(result.row["value"], kr.unit, kr.metric, _catalog(), lang)
     message = "okr.form.duplicate" if result.duplicate else "okr.form.saved"
@@ -492,8 +476,3 @@ def _save(store: Store, rep: OkrReport, row: dict, kr: KeyResultProgress, lang: 
     st.session_state[REFRESH] = True
     st.session_state[SHOW_DATE] = (rep.quarter, result.row["date"])
     st.rerun()
-
-
-def _show_flash(lang: str) -> None:
-    for kind, text in st.session_state.pop(FLASH, []):
-        getattr(st, kind)(md_escape(text))  # KR ids and units are sheet text

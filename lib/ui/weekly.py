@@ -9,9 +9,7 @@ reaches Markdown; the only raw HTML is the fixed style sheet of the presentation
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import time
-import uuid
 from pathlib import Path
 
 import pandas as pd
@@ -26,7 +24,7 @@ from lib.metrics.spec import METRICS_FILE
 from lib.okr.config import OKR_FILE
 from lib.periods import Period
 from lib.store import Store
-from lib.ui import state
+from lib.ui import state, writeform
 from lib.ui.filters import md_escape
 from lib.weekly import charts, content, new_action, report, slides as slide_rules
 from lib.weekly import config as weekly_config
@@ -370,7 +368,7 @@ def _notes_slide(store: Store, rev: WeeklyReview, section: content.Section, conf
                  present: bool) -> None:
     if rev.actions is None or rev.actions.missing:
         return
-    _show_flash(lang)
+    writeform.show_flash(FLASH)
     _table(section.blocks[0].table)
     action_form(store, rev, configs, lang)
 
@@ -433,13 +431,10 @@ def action_form(store: Store, rev: WeeklyReview, configs: Configs, lang: str) ->
 
 def submission_token(row: dict) -> str:
     """The same action sent twice from one session gives the same token: written once."""
-    nonce = st.session_state.setdefault(NONCE, uuid.uuid4().hex)
-    return hashlib.sha256(f"{nonce}|{new_action.fingerprint(row)}".encode()).hexdigest()
+    return writeform.submission_token(new_action.fingerprint(row), NONCE)
 
 
 def _add(store: Store, rev: WeeklyReview, configs: Configs, lang: str, typed: dict, people: dict) -> None:
-    from lib.writeback import WriteError, append_row
-
     try:
         row = new_action.action_row(existing_ids=_existing_ids(store), staff_ids=people, catalog=configs.catalog,
                                     review_day=rev.review_day, **typed)
@@ -448,14 +443,9 @@ def _add(store: Store, rev: WeeklyReview, configs: Configs, lang: str, typed: di
             t(f"weekly.form.problem.{p.key}", lang, **dict(p.values)) for p in exc.problems)
         st.error(md_escape(t("weekly.form.failed", lang, reason=reason)), icon="⛔")
         return
-    holder = state.holder()
-    try:
-        with st.spinner(t("weekly.form.saving", lang)):
-            result = append_row(holder.config, "actions", row, submission_token(row), store=store,
-                                gsheet_credentials=holder.gsheet_credentials)
-    except WriteError as exc:
-        # the fields keep their text; the reason may quote the sheet, so it is escaped
-        st.error(md_escape(t("weekly.form.failed", lang, reason=str(exc))), icon="⛔")
+    result = writeform.append(store, "actions", row, submission_token(row), t("weekly.form.saving", lang),
+                              lambda reason: t("weekly.form.failed", lang, reason=reason))
+    if result is None:
         return
     written = result.row
     if result.duplicate:
@@ -471,8 +461,3 @@ def _add(store: Store, rev: WeeklyReview, configs: Configs, lang: str, typed: di
         st.session_state.pop(key, None)
     st.session_state[REFRESH] = True  # the next run reads the sheet again: the new row shows
     st.rerun()
-
-
-def _show_flash(lang: str) -> None:
-    for kind, text in st.session_state.pop(FLASH, []):
-        getattr(st, kind)(md_escape(text))  # titles and names are sheet text

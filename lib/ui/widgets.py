@@ -17,7 +17,9 @@ from lib.schema import describe_tab
 from lib.store import Store, utcnow
 
 
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$])")
+# Every character Markdown, HTML or a Streamlit directive (:red[x], $math$) gives a meaning;
+# CommonMark lets any ASCII punctuation be escaped, so escaping one too many is harmless.
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^&])")
 
 
 def plain(text) -> str:
