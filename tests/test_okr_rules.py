@@ -158,3 +158,19 @@ def test_kr_values_are_shown_in_their_unit():
     assert kr_value(12, None, None, None) == "12"
     assert kr_value(None, "人", None, None) == "—"  # no value: a dash, never 0
     assert (progress(1.333), progress(None)) == ("133%", "—")
+
+
+def test_the_burn_up_axis_reads_like_the_values():
+    """The Vega label expression per kind of key result (drawn by the OKR browser test)."""
+    from lib.metrics import load_catalog
+    from lib.okr.format import axis_labels
+
+    catalog = load_catalog()
+    zh_wan = "(abs(datum.value) >= 10000 ? format(datum.value / 10000, ',.4~f') + '万' : format(datum.value, ','))"
+    assert axis_labels("¥", None, None, "zh") == f"'¥' + {zh_wan}"  # 39,200,000 reads ¥3,920万
+    assert axis_labels("元", None, None, "en") == "'¥' + format(datum.value, ',')"
+    assert axis_labels("¥", "cac", catalog, "en") == "'¥' + format(datum.value, ',')"  # the metric decides
+    assert axis_labels(None, "lead_conversion", catalog, "zh") == "format(datum.value, '.0%')"  # fractions
+    assert axis_labels("%", None, None, "en") == "format(datum.value, ',') + '%'"  # 8 -> 14 with unit %
+    assert axis_labels("人", "new_customers", catalog, "zh") == zh_wan
+    assert axis_labels("人", None, None, "en") == "format(datum.value, ',')"

@@ -39,3 +39,27 @@ def plain_number(value) -> str:
 def progress(p: float | None) -> str:
     """Unclipped progress as a percentage: 120% is shown as 120%."""
     return fmt.pct(p, 0)
+
+
+def axis_labels(unit: str | None, metric: str | None, catalog: Catalog | None, lang: str = "en") -> str:
+    """A Vega expression for the burn-up chart's value axis that reads like kr_value: ¥ for
+    money, % for percentages, thousands separators, and 万 for large numbers in Chinese
+    (an axis of 40,000,000 reads ¥4,000万)."""
+    kind = _kind(unit, metric, catalog)
+    if kind == "fraction":  # a metric in percent: its values are fractions
+        return "format(datum.value, '.0%')"
+    number = "format(datum.value, ',')"
+    if lang == "zh":
+        number = f"(abs(datum.value) >= 10000 ? format(datum.value / 10000, ',.4~f') + '万' : {number})"
+    if kind == "money":
+        return f"'¥' + {number}"
+    return f"{number} + '%'" if kind == "percent" else number
+
+
+def _kind(unit: str | None, metric: str | None, catalog: Catalog | None) -> str:
+    if metric and catalog is not None and metric in catalog:
+        return {"money": "money", "percent": "fraction"}.get(catalog.metrics[metric].format, "number")
+    unit = (unit or "").strip()
+    if unit.lower() in MONEY_UNITS:
+        return "money"
+    return "percent" if unit in PERCENT_UNITS else "number"

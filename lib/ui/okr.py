@@ -322,8 +322,9 @@ def burnup_chart(rep: OkrReport, kr: KeyResultProgress, checks: pd.DataFrame, li
     tooltip = [alt.Tooltip("series:N", title=t("okr.chart.series", lang)),
                alt.Tooltip("date:T", title=t("okr.chart.date", lang), format="%Y-%m-%d"),
                alt.Tooltip("shown:N", title=t("okr.chart.value", lang))]
+    labels = okr_fmt.axis_labels(kr.unit, kr.metric, catalog, lang)
     base = alt.Chart(points).encode(x=x, y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False),
-                                                 axis=alt.Axis(minExtent=AXIS_WIDTH)),
+                                                 axis=alt.Axis(minExtent=AXIS_WIDTH, labelExpr=labels)),
                                     color=colour, tooltip=tooltip)
     ideal = base.transform_filter(alt.datum.kind == "ideal").mark_line(strokeDash=[6, 4])
     lines = base.transform_filter(alt.FieldOneOfPredicate("kind", ["checkins", "metric"])).mark_line(point=True)
