@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib import ROOT
-from lib.ui.filters import md_escape
+from lib.ui.widgets import plain
 
 DATA = ROOT / "tests" / "fixtures" / "cockpit"
 
@@ -110,5 +110,5 @@ def test_chinese_labels(monkeypatch):
 
 
 def test_sheet_text_in_markdown_is_escaped():
-    assert md_escape("**bold** [x](y) <b>") == r"\*\*bold\*\* \[x\]\(y\) \<b\>"
-    assert md_escape("华东") == "华东"
+    assert plain("**bold** [x](y) <b>") == r"\*\*bold\*\* \[x\]\(y\) \<b\>"
+    assert plain("华东") == "华东"

@@ -18,11 +18,12 @@ def kr_value(value, unit: str | None, metric: str | None, catalog: Catalog | Non
         from lib.metrics.format import value as metric_value
 
         return metric_value(catalog, metric, value, lang)
-    unit = (unit or "").strip()
-    if unit.lower() in MONEY_UNITS:
+    kind = _unit_kind(unit)
+    if kind == "money":
         return fmt.money(value, 0 if float(value).is_integer() else 2)
-    if unit in PERCENT_UNITS:  # the KR's numbers are in percent: 8 with unit % is 8%
+    if kind == "percent":  # the KR's numbers are in percent: 8 with unit % is 8%
         return f"{plain_number(value)}%"
+    unit = (unit or "").strip()
     text = plain_number(value)
     return f"{text} {unit}" if unit else text
 
@@ -57,8 +58,13 @@ def axis_labels(unit: str | None, metric: str | None, catalog: Catalog | None, l
 
 
 def _kind(unit: str | None, metric: str | None, catalog: Catalog | None) -> str:
+    """As kr_value decides: the metric's format when the KR follows one, else its unit."""
     if metric and catalog is not None and metric in catalog:
         return {"money": "money", "percent": "fraction"}.get(catalog.metrics[metric].format, "number")
+    return _unit_kind(unit)
+
+
+def _unit_kind(unit: str | None) -> str:
     unit = (unit or "").strip()
     if unit.lower() in MONEY_UNITS:
         return "money"

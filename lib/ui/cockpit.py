@@ -23,7 +23,8 @@ from lib.metrics.spec import METRICS_FILE, Catalog
 from lib.periods import Period
 from lib.store import MissingTabError, Store
 from lib.ui import filters, state
-from lib.ui.filters import Selection, md_escape
+from lib.ui.filters import Selection
+from lib.ui.widgets import plain
 
 TTL = 300
 FOCUS_KEY, BY_KEY = "cockpit_metric", "cockpit_by"
@@ -212,7 +213,7 @@ def header(selection: Selection, lang: str) -> None:
              start=f"{p.start:%Y-%m-%d}", end=f"{p.end:%Y-%m-%d}", vs=p.previous().label)
     if selection.where:
         text += " · " + " · ".join(f"{t(f'dim.{d}', lang)}: {' / '.join(v)}" for d, v in selection.where)
-    st.caption(md_escape(text))
+    st.caption(plain(text))
 
 
 def tiles_grid(store: Store, selection: Selection, lang: str, focus: str, anomalies: list, actions: pd.DataFrame,
@@ -263,7 +264,7 @@ def _tile_card(tile: tiles_lib.Tile, catalog: Catalog, lang: str, focus: str, pe
         note = _tile_note(tile, catalog, lang)
         if tile.open_actions:
             note += " · " + t("cockpit.open_actions", lang, n=tile.open_actions)
-        st.caption(md_escape(note))
+        st.caption(plain(note))
 
 
 def _delta_text(catalog: Catalog, metric: str, change, change_pct, lang: str) -> str | None:
@@ -339,11 +340,11 @@ def why_section(store: Store, selection: Selection, lang: str, focus: str) -> No
         steps = why_lib.waterfall(result, cfg.why.top, t("cockpit.why.others", lang))
         sentence = explain_sentence(result, catalog, lang)
         if steps is None:
-            st.info(md_escape(sentence))
+            st.info(plain(sentence))
             return
         draw("waterfall_chart", steps, by, CATALOG, focus, lang, key=waterfall_key,
              on_select=filters.drill_on_select(waterfall_key, charts.PICK, by, then=_reset_split))
-        st.markdown(f":material/lightbulb: {md_escape(sentence)}")
+        st.markdown(f":material/lightbulb: {plain(sentence)}")
 
 
 # ---- anomalies and week over week / month over month --------------------------------------
@@ -365,7 +366,7 @@ def anomalies_panel(anomalies: list, selection: Selection, lang: str) -> None:
         lines = []
         for anomaly in anomalies:
             icon = ":material/trending_up:" if anomaly.side == "above" else ":material/trending_down:"
-            lines.append(f":violet[{icon}] {md_escape(anomalies_lib.reason(anomaly, catalog, lang))}")
+            lines.append(f":violet[{icon}] {plain(anomalies_lib.reason(anomaly, catalog, lang))}")
         if lines:
             st.markdown("  \n".join(lines))
 
@@ -388,7 +389,7 @@ def break_even_panel(store: Store, lang: str, day: dt.date) -> None:
         return
     lines = []
     for row in flags.itertuples(index=False):
-        label = md_escape(f"{row.id} · {row.name}" if row.kind == "campaign" else str(row.id))
+        label = plain(f"{row.id} · {row.name}" if row.kind == "campaign" else str(row.id))
         lines.append(t("cockpit.break_even.line", lang, what=label, coverage=fmt.pct(row.coverage, 0),
                        shortfall=fmt.money(row.shortfall), since=f"{row.since}"))
     st.warning(f"**{t('cockpit.break_even.title', lang)}**  \n" + "  \n".join(lines), icon=":material/savings:")
@@ -440,7 +441,7 @@ def budget_section(store: Store, selection: Selection, lang: str) -> None:
     util = total_actual / view.total_budget if total_actual is not None and view.total_budget else None
     c.metric(t("cockpit.utilisation", lang), fmt.pct(util, 0), border=True)
     d.metric(t("cockpit.budget.over_lines", lang), str(len(view.over)), border=True)
-    over = [md_escape(t("cockpit.budget.over" if line["flag"] == "over" else "cockpit.budget.no_budget", lang,
+    over = [plain(t("cockpit.budget.over" if line["flag"] == "over" else "cockpit.budget.no_budget", lang,
                         department=line["department"], category=t(f"cockpit.category.{line['category']}", lang),
                         actual=fmt.money(line["actual"]), budget=fmt.money(line["budget"]),
                         pct=charts._util(line["utilisation"])))
@@ -472,7 +473,7 @@ def budget_section(store: Store, selection: Selection, lang: str) -> None:
     if untracked:
         notes.append(t("cockpit.budget.untracked", lang, categories=", ".join(untracked)))
     if notes:
-        st.caption(md_escape(" ".join(notes)))
+        st.caption(plain(" ".join(notes)))
 
 
 # ---- campaigns --------------------------------------------------------------------------
@@ -497,8 +498,8 @@ def campaigns_section(store: Store, selection: Selection, lang: str, day: dt.dat
         if row["under_delivered"]:
             problems.append(t("cockpit.campaigns.under", lang, roi=fmt.pct(row["roi"], 0),
                               target=fmt.pct(row["roi_target"], 0)))
-        lines.append(t("cockpit.campaigns.flag_line", lang, name=md_escape(_campaign_name(row)),
-                       problems=md_escape(("；" if lang == "zh" else "; ").join(problems))))
+        lines.append(t("cockpit.campaigns.flag_line", lang, name=plain(_campaign_name(row)),
+                       problems=plain(("；" if lang == "zh" else "; ").join(problems))))
     if lines:
         st.warning("  \n".join(lines), icon=":material/flag:")
     draw("gantt", view.frame, day, view.window, lang)
@@ -562,7 +563,7 @@ def benchmarks_section(store: Store, selection: Selection, lang: str) -> None:
     note = t("cockpit.benchmarks.note", lang, sources=", ".join(sources) or fmt.DASH)
     if unknown:
         note += " " + t("cockpit.benchmarks.unknown", lang, names=", ".join(unknown))
-    notes.caption(md_escape(note))
+    notes.caption(plain(note))
 
 
 def actions_section(store: Store, selection: Selection, lang: str, day: dt.date) -> None:

@@ -14,7 +14,7 @@ from lib import dimensions
 from lib.i18n import t
 from lib.periods import PICKABLE_GRAINS, Period, choices
 from lib.store import Store
-from lib.ui.widgets import plain as md_escape  # noqa: F401 (sheet text in button labels, st.markdown)
+from lib.ui.widgets import plain
 
 GRAIN_KEY, PERIOD_KEY, DRILL_KEY = "f_grain", "f_period", "f_drill"
 
@@ -98,7 +98,7 @@ def breadcrumb(lang: str, key: str = "crumb") -> None:
                on_click=undrill, args=(0,))
     for depth, (dimension, value) in enumerate(path, start=1):
         row.markdown(":gray[›]", width="content")
-        row.button(f"{t(f'dim.{dimension}', lang)}: {md_escape(value)}", key=f"{key}_{depth}", type="tertiary",
+        row.button(f"{t(f'dim.{dimension}', lang)}: {plain(value)}", key=f"{key}_{depth}", type="tertiary",
                    on_click=undrill, args=(depth,), disabled=depth == len(path))
 
 

@@ -25,7 +25,7 @@ from lib.okr.config import OKR_FILE
 from lib.periods import Period
 from lib.store import Store
 from lib.ui import state, writeform
-from lib.ui.filters import md_escape
+from lib.ui.widgets import plain
 from lib.weekly import charts, content, new_action, report, slides as slide_rules
 from lib.weekly import config as weekly_config
 from lib.weekly.review import Configs, WeeklyReview, build_review, load_configs, week_choices
@@ -247,7 +247,7 @@ def draw_slide(store: Store, rev: WeeklyReview, section: content.Section, config
     _stage_strip(section.stage, lang)
     st.header(f"{section.title} · {rev.week.label}", anchor=False)
     for line in section.lines:
-        st.markdown(md_escape(line))
+        st.markdown(plain(line))
     drawers = {"kpis": _kpis_slide, "notes": _notes_slide}
     drawers.get(section.key, _blocks_slide)(store, rev, section, configs, lang, present)
 
@@ -268,13 +268,13 @@ def _kpis_slide(store, rev, section: content.Section, configs, lang: str, presen
         for offset, (column, card) in enumerate(zip(st.columns(per_row), block.cards[start:start + per_row])):
             with column.container(border=True, key=f"weekly_card_{start + offset}"):
                 colour = {"higher_is_better": "normal", "lower_is_better": "inverse"}.get(card.direction, "off")
-                st.metric(md_escape(card.label), card.value, card.delta, delta_color=colour)
+                st.metric(plain(card.label), card.value, card.delta, delta_color=colour)
                 st.badge(card.status, color=BADGE.get(card.tone, "gray"))
                 captions = [c for c in (card.target, card.note) if c]
                 if captions:
-                    st.caption(md_escape(" · ".join(captions)))
+                    st.caption(plain(" · ".join(captions)))
     if block.chart is not None and not present:
-        st.markdown(f"**{md_escape(block.chart.title)}**")
+        st.markdown(f"**{plain(block.chart.title)}**")
         st.altair_chart(charts.bars_chart(block.chart), width="stretch")
 
 
@@ -305,9 +305,9 @@ def _blocks_slide(store, rev, section: content.Section, configs, lang: str, pres
 
 def _block_title(block: content.Block) -> None:
     if block.title:
-        st.subheader(md_escape(block.title), anchor=False)
+        st.subheader(plain(block.title), anchor=False)
     for line in block.lines:
-        st.markdown(md_escape(line))
+        st.markdown(plain(line))
 
 
 def _block(block: content.Block, present: bool, show_chart: bool = True, show_table: bool = True) -> None:
@@ -320,7 +320,7 @@ def _block(block: content.Block, present: bool, show_chart: bool = True, show_ta
 
 def _chart(chart: content.Chart, present: bool) -> None:
     if not present:  # on the big screen the block's title says it, and the room is needed
-        st.caption(md_escape(chart.title))
+        st.caption(plain(chart.title))
     st.altair_chart(charts.bars_chart(chart, big=present), width="stretch")
 
 
@@ -329,17 +329,17 @@ def table_frame(table: content.Table) -> pd.DataFrame:
     Markdown, and the cells hold sheet text)."""
     headers, seen = [], set()
     for header in table.headers:
-        header = md_escape(header)
+        header = plain(header)
         while header in seen:  # a styled table needs unique column names; U+200B does not show
             header += "\u200b"
         seen.add(header)
         headers.append(header)
-    return pd.DataFrame([[md_escape(c.text) for c in row] for row in table.rows], columns=headers)
+    return pd.DataFrame([[plain(c.text) for c in row] for row in table.rows], columns=headers)
 
 
 def _table(table: content.Table) -> None:
     if not table.rows:
-        st.markdown(f"*{md_escape(table.empty)}*")
+        st.markdown(f"*{plain(table.empty)}*")
         return
     frame = table_frame(table)
     numeric = [table.numeric(i) for i in range(len(table.headers))]
@@ -407,7 +407,7 @@ def action_form(store: Store, rev: WeeklyReview, configs: Configs, lang: str) ->
     if keys["owner"] in st.session_state and st.session_state[keys["owner"]] not in people:
         del st.session_state[keys["owner"]]  # gone from the staff tab after a reload
     day = rev.review_day
-    st.caption(md_escape(t("weekly.form.where", lang, source=state.holder().config.source_of("actions"))
+    st.caption(plain(t("weekly.form.where", lang, source=state.holder().config.source_of("actions"))
                          + ("" if lang == "zh" else " ")
                          + t("weekly.form.created", lang, day=day.isoformat(), week=rev.week.label)))
     with st.form(f"weekly.form.{rev.week.label}", clear_on_submit=False):
@@ -441,7 +441,7 @@ def _add(store: Store, rev: WeeklyReview, configs: Configs, lang: str, typed: di
     except new_action.ActionError as exc:
         reason = ("；" if lang == "zh" else "; ").join(
             t(f"weekly.form.problem.{p.key}", lang, **dict(p.values)) for p in exc.problems)
-        st.error(md_escape(t("weekly.form.failed", lang, reason=reason)), icon="⛔")
+        st.error(plain(t("weekly.form.failed", lang, reason=reason)), icon="⛔")
         return
     result = writeform.append(store, "actions", row, submission_token(row), t("weekly.form.saving", lang),
                               lambda reason: t("weekly.form.failed", lang, reason=reason))
